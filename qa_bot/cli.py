@@ -1,0 +1,199 @@
+"""The ``qa-bot`` command: a thin shell over the library.
+
+Errors the user can fix (:class:`QaBotError`) become one line on standard error and an exit code
+(2 for usage, 1 otherwise); ``no_answer`` is a successful answer (exit 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+import time
+
+from . import __version__
+from .config import load_config
+from .errors import QaBotError, UsageError
+
+EPILOG = """\
+environment variables:
+  QA_BOT_CORPUS      corpus folder (default: the bundled corpus/)
+  QA_BOT_INDEX_DIR   index folder (default: a folder per corpus under ~/.cache/qa-bot)
+  QA_BOT_CONFIG      a TOML config file (default: ./qa-bot.toml if present)
+  QA_BOT_<SETTING>   any other setting, e.g. QA_BOT_DISCLAIMER, QA_BOT_MIN_SCORE (see README)
+
+exit codes: 0 success (including "no answer"), 1 error, 2 usage error
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors: one line, exit 2
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = Parser(prog="qa-bot", description="Answer patients' questions from the clinic's own articles, "
+               "quoting and citing them.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"qa-bot {__version__}")
+    p.add_argument("--corpus", metavar="PATH", help="corpus folder of Markdown articles (env QA_BOT_CORPUS)")
+    p.add_argument("--index-dir", metavar="DIR", help="where the index is kept (env QA_BOT_INDEX_DIR)")
+    p.add_argument("--config", metavar="FILE", help="TOML config file (env QA_BOT_CONFIG)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    ask = sub.add_parser("ask", help="answer one question (or one per line from stdin with '-')",
+                         description="Answer a question. With '-', read one question per line from standard "
+                         "input and answer each in order.")
+    ask.add_argument("question", help="the question, or '-' to read questions from standard input")
+    ask.add_argument("--json", action="store_true", help="print the JSON contract (one object per line)")
+    ask.set_defaults(func=cmd_ask)
+
+    chat = sub.add_parser("chat", help="interactive session (Ctrl-D or 'quit' to leave)")
+    chat.set_defaults(func=cmd_chat)
+
+    index = sub.add_parser("index", help="(re)build the index and print a summary")
+    index.set_defaults(func=cmd_index)
+
+    corpus = sub.add_parser("corpus", help="corpus tools")
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", parser_class=Parser, required=True)
+    check = corpus_sub.add_parser("check", help="validate every article without building anything")
+    check.set_defaults(func=cmd_corpus_check)
+
+    ev = sub.add_parser("eval", help="measure answer quality on a labelled JSONL question file")
+    ev.add_argument("file", help="JSONL with question, expect and sections (like shared/eval/dev.jsonl)")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.set_defaults(func=cmd_eval)
+
+    serve = sub.add_parser("serve", help="serve the website, widget and JSON API")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, help="worker processes (default 2)")
+    serve.add_argument("--debug", action="store_true", help="Flask's development server with debugging (never in production)")
+    serve.set_defaults(func=cmd_serve)
+    return p
+
+
+def _config(args):
+    return load_config(args.config, corpus=args.corpus, index_dir=args.index_dir,
+                       **{k: getattr(args, k, None) for k in ("host", "port", "workers")})
+
+
+def _bot(args):
+    from .answer import Bot
+
+    return Bot.from_config(_config(args))
+
+
+def format_answer(answer) -> str:
+    """An answer for people reading a terminal."""
+    width = 88
+    out = [textwrap.fill(answer.answer, width)]
+    for i, c in enumerate(answer.citations, 1):
+        out.append("")
+        out.append(f"[{i}] {c.article} — {c.section}  ({c.url}, score {c.score:.2f})")
+        out.append(textwrap.indent(textwrap.fill(f"“{c.passage}”", width - 4), "    "))
+    out.append("")
+    out.append(textwrap.fill(f"Note: {answer.disclaimer}", width))
+    return "\n".join(out)
+
+
+def cmd_ask(args) -> int:
+    bot = _bot(args)
+    if args.question != "-":
+        answer = bot.ask(args.question)
+        print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
+        return 0
+    status = 0
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            answer = bot.ask(line)
+        except UsageError as exc:  # one bad line does not stop a batch
+            print(f"qa-bot: line {n}: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer) + "\n", flush=True)
+    return status
+
+
+def cmd_chat(args) -> int:
+    try:
+        import readline  # noqa: F401  (line editing and history for input())
+    except ImportError:
+        pass
+    bot = _bot(args)
+    print("Ask about our articles. Type 'quit' or press Ctrl-D to leave.\n")
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if line.strip().lower() in ("quit", "exit", ":q"):
+            return 0
+        if not line.strip():
+            continue
+        try:
+            print("\n" + format_answer(bot.ask(line)) + "\n")
+        except UsageError as exc:
+            print(f"qa-bot: {exc}\n")
+
+
+def cmd_index(args) -> int:
+    from .index import build_index
+
+    config = _config(args)
+    start = time.perf_counter()
+    index = build_index(config.corpus, config.resolved_index_dir)
+    m = index.manifest
+    print(f"indexed {m['articles']} article(s), {m['sections']} sections, {m['terms']} terms "
+          f"in {time.perf_counter() - start:.2f} s -> {index.path}")
+    return 0
+
+
+def cmd_corpus_check(args) -> int:
+    from .corpus import load_corpus
+
+    config = _config(args)
+    corpus = load_corpus(config.corpus)
+    for a in corpus.articles:
+        print(f"ok  {a.path}: '{a.title}', {len(a.sections)} sections")
+    print(f"{len(corpus.articles)} article(s), {len(corpus.sections)} sections: the corpus is valid")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import evaluate, format_report, read_questions
+
+    cases = read_questions(args.file)
+    report = evaluate(_bot(args), cases)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .server import serve
+
+    return serve(_config(args), debug=args.debug)
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        return args.func(args)
+    except QaBotError as exc:
+        print(f"qa-bot: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

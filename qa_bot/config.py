@@ -1,0 +1,137 @@
+"""Configuration: built-in defaults -> config file -> ``QA_BOT_*`` environment -> command-line options.
+
+The config file is TOML with the same names as the fields below, e.g.::
+
+    corpus = "/srv/clinic/corpus"
+    disclaimer = "This is general information, not medical advice. Ask your clinician."
+    emergency_message = "Call 000 now."          # Australia
+
+It is read from ``--config``, else ``QA_BOT_CONFIG``, else ``qa-bot.toml`` in the working folder if
+there is one. Every field can also be set as an environment variable: ``QA_BOT_`` plus the name in
+capitals (``QA_BOT_INDEX_DIR``, ``QA_BOT_MIN_SCORE``; lists comma-separated).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_DISCLAIMER = (
+    "This is general information from our clinic's articles, not medical advice. "
+    "Please consult a qualified healthcare professional about your own situation."
+)
+DEFAULT_EMERGENCY = (
+    "This may be a medical emergency. Call your local emergency number (911 in the US) now, "
+    "or go to the nearest emergency department. Do not wait for an online answer."
+)
+DEFAULT_CRISIS = (
+    "If you are thinking about ending your life or harming yourself, please call or text 988 "
+    "(the Suicide and Crisis Lifeline in the US), or your local emergency number, right now. "
+    "You deserve support, and someone is ready to talk with you."
+)
+DEFAULT_CONTACT = "Please ask our clinic's staff, who will be glad to help."
+
+
+def _default_corpus() -> Path:
+    bundled = PROJECT_ROOT / "corpus"
+    return bundled if bundled.is_dir() else Path("corpus")
+
+
+@dataclass(frozen=True)
+class Config:
+    corpus: Path = field(default_factory=_default_corpus)
+    index_dir: Path | None = None  # None: a folder in the user's cache, one per corpus
+    disclaimer: str = DEFAULT_DISCLAIMER
+    emergency_message: str = DEFAULT_EMERGENCY
+    crisis_message: str = DEFAULT_CRISIS
+    contact_message: str = DEFAULT_CONTACT
+    min_score: float = 0.12  # below this best-section cosine, the articles do not answer
+    max_question_chars: int = 1000
+    max_answer_sentences: int = 3
+    # web
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = 16384
+
+    def __post_init__(self):
+        if not self.disclaimer.strip():
+            raise ConfigError("disclaimer must not be empty: every answer carries it")
+        if not self.emergency_message.strip() or not self.crisis_message.strip():
+            raise ConfigError("emergency_message and crisis_message must not be empty")
+        if not 0 <= self.min_score < 1:
+            raise ConfigError(f"min_score must be between 0 and 1, not {self.min_score}")
+        for name in ("max_question_chars", "max_answer_sentences", "workers", "max_body_bytes"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"port must be 1-65535, not {self.port}")
+
+    @property
+    def resolved_index_dir(self) -> Path:
+        if self.index_dir is not None:
+            return Path(self.index_dir)
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        key = hashlib.sha256(str(Path(self.corpus).resolve()).encode()).hexdigest()[:12]
+        return cache / "qa-bot" / f"index-{key}"
+
+    def replace(self, **changes) -> "Config":
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+FIELDS = {f.name: f for f in dataclasses.fields(Config)}
+
+
+def _coerce(name: str, value, origin: str):
+    """Turn a value from TOML or the environment into the field's type, with a clear error."""
+    kind = str(FIELDS[name].type)
+    try:
+        if "Path" in kind:
+            return None if value in ("", None) else Path(os.path.expanduser(str(value)))
+        if "tuple" in kind:
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(i).strip() for i in items if str(i).strip())
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{origin}: '{value}' is not a valid {kind} for {name}") from None
+
+
+def load_config(path: str | Path | None = None, environ: dict | None = None, **overrides) -> Config:
+    """Defaults, then the config file, then ``QA_BOT_*`` variables, then ``overrides`` (not None)."""
+    environ = os.environ if environ is None else environ
+    values: dict = {}
+    path = path or environ.get("QA_BOT_CONFIG") or ("qa-bot.toml" if Path("qa-bot.toml").is_file() else None)
+    if path:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+        for key, value in data.items():
+            if key not in FIELDS:
+                raise ConfigError(f"config file {path}: unknown setting '{key}' (known: {', '.join(FIELDS)})")
+            values[key] = _coerce(key, value, str(path))
+    for name in FIELDS:
+        var = f"QA_BOT_{name.upper()}"
+        if var in environ:
+            values[name] = _coerce(name, environ[var], var)
+    for name, value in overrides.items():
+        if value is not None:
+            values[name] = _coerce(name, value, f"--{name.replace('_', '-')}")
+    return Config(**values)

@@ -1,0 +1,40 @@
+"""The errors qa-bot raises on purpose.
+
+Each carries a one-line message that says what was wrong and what to do. The CLI turns them into
+that line and an exit code; the web API turns them into a JSON error. Anything else is a bug.
+"""
+
+from __future__ import annotations
+
+
+class QaBotError(Exception):
+    """Base class: a problem the user can fix, with a message that says how."""
+
+    exit_code = 1
+
+
+class UsageError(QaBotError):
+    """The request itself is wrong (an empty or over-long question, a bad option)."""
+
+    exit_code = 2
+
+
+class ConfigError(QaBotError):
+    """A configuration file or variable has a bad value."""
+
+    exit_code = 2
+
+
+class CorpusError(QaBotError):
+    """An article file cannot be used. Names the file and, where known, the line."""
+
+    def __init__(self, path, message: str, line: int | None = None):
+        self.path = str(path)
+        self.line = line
+        self.reason = message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class IndexStoreError(QaBotError):
+    """The saved index is missing, stale, unreadable or cannot be written."""

@@ -1,0 +1,93 @@
+"""Triage, before any retrieval: is this an emergency, a crisis, or small talk?
+
+Urgent signs are matched with patterns over the folded question. Each rule has a name (reported
+as the answer's reason) and a kind: ``emergency`` or ``crisis`` (thoughts of suicide or self-harm,
+which get the crisis line as well). Patterns that describe history or idiom ("after a stroke years
+ago", "the pain is killing me") are checked first and take the words they cover out of play.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .analysis import fold
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # "emergency" | "crisis" | "smalltalk" | "question"
+    reason: str = ""
+
+
+def _rx(*parts: str) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
+# Phrases that look alarming but are not an emergency now: removed before the urgent rules run.
+NOT_URGENT = _rx(
+    r"\b(?:killing|kills) me\b",
+    r"\bdying (?:to|for)\b",
+    r"\bheart ?attack of a\b",
+    r"\b(?:had|after|since|from|history of|years? ago|months? ago) (?:a |my |the )?(?:stroke|heart attack|seizure)s?\b[^.?!]*?(?:ago|years?|months?|history)?",
+    r"\bstroke (?:years?|months?) ago\b",
+    r"\bpost[- ]?stroke\b",
+)
+
+URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
+    ("crisis", "suicidal thoughts", _rx(
+        r"\b(?:kill|killing|hurt|hurting|harm|harming) (?:my ?self|myself)\b",
+        r"\bsuicid\w*", r"\bend (?:my|it all|my own) ?(?:life)?\b(?! of)", r"\bend it all\b",
+        r"\b(?:want|wanna|going|ready) to die\b", r"\bno reason to live\b", r"\bbetter off dead\b",
+        r"\btake my (?:own )?life\b", r"\bself[- ]?harm\w*")),
+    ("emergency", "chest pain", _rx(
+        r"\bchest (?:pain|hurts?|pressure|tightness|is tight)\b", r"\b(?:pain|pressure|tightness) in my chest\b",
+        r"\bheart attack\b")),
+    ("emergency", "stroke signs", _rx(
+        r"\bstroke\b", r"\bface (?:is )?droop\w*", r"\bdrooping face\b", r"\bslurr\w* (?:speech|words)\b",
+        r"\b(?:arm|leg|face|side) (?:went|is|feels|has gone|suddenly) (?:numb|weak|dead)\b",
+        r"\bsudden(?:ly)? (?:numb|weak)\w*")),
+    ("emergency", "trouble breathing, swallowing or speaking", _rx(
+        r"\b(?:can ?not|cannot|can't|cant|unable to|trouble|difficulty|hard to|struggling to|problems?) "
+        r"(?:properly |really )?(?:breath\w*|swallow\w*|speak\w*|talk\w*)",
+        r"\bshort(?:ness)? of breath\b", r"\bchoking\b", r"\bgasping\b", r"\bnot breathing\b",
+        r"\bthroat (?:is )?(?:closing|swelling|swollen)\b")),
+    ("emergency", "severe allergic reaction", _rx(
+        r"\banaphyla\w*", r"\b(?:tongue|lips?|face|throat) (?:is |are )?(?:swelling|swollen)\b",
+        r"\bsevere allergic\b", r"\ballergic reaction\b.*\b(?:breath|swell|hives)")),
+    ("emergency", "overdose or poisoning", _rx(
+        r"\boverdos\w*", r"\btook too (?:many|much)\b", r"\bswallowed (?:a bottle|the whole|all)\b", r"\bpoison\w*")),
+    ("emergency", "heavy bleeding", _rx(
+        r"\b(?:bleeding|blood) (?:heavily|a lot|won't stop|will not stop|that won't stop|everywhere)\b",
+        r"\b(?:heavy|severe|uncontrolled) bleeding\b", r"\bwon't stop bleeding\b")),
+    ("emergency", "unresponsive or confused person", _rx(
+        r"\bunresponsive\b", r"\bunconscious\b", r"\bwon't wake up\b", r"\bnot waking up\b",
+        r"\b(?:fainted|passed out|collapsed|blacked out)\b", r"\bseizure\b", r"\bnow (?:i'm|i am|he's|she's) confused\b")),
+    ("emergency", "sudden worst-ever headache", _rx(
+        r"\bworst headache\b", r"\bthunderclap\b", r"\bsudden(?:ly)? (?:severe|terrible|excruciating) headache\b",
+        r"\bheadache (?:came on )?(?:suddenly|out of nowhere)\b.*\b(?:worst|severe)\b")),
+]
+
+# Whole messages that are only small talk (after folding and trimming punctuation).
+SMALLTALK = _rx(
+    r"(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|yo)(?: there)?(?: bot)?",
+    r"(?:thanks?|thank you|thx|ty|cheers|many thanks)(?: (?:so|very) much)?(?: for (?:the|your) help)?(?: bot)?",
+    r"(?:bye|goodbye|good bye|see you|see ya|farewell|take care|good night)(?: then| now)?",
+    r"(?:who|what) are you", r"what can you do", r"what do you do", r"how can you help(?: me)?",
+    r"what (?:can|do) you know(?: about)?", r"help", r"are you (?:a )?(?:bot|robot|human|real)",
+    r"how are you(?: doing)?(?: today)?", r"ok(?:ay)?", r"great", r"cool",
+)
+
+
+def triage(question: str) -> Verdict:
+    """Classify a question before retrieval. Urgent verdicts win over everything else."""
+    text = " " + " ".join(fold(question).replace("’", "'").split()) + " "
+    cleared = NOT_URGENT.sub(" ", text)
+    for kind, reason, pattern in URGENT_RULES:
+        if pattern.search(cleared):
+            return Verdict(kind, reason)
+    bare = re.sub(r"[^\w' ]+", " ", text)
+    bare = " ".join(bare.split())
+    if bare and SMALLTALK.fullmatch(bare):
+        return Verdict("smalltalk", "small talk")
+    return Verdict("question")
