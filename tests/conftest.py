@@ -1,0 +1,60 @@
+"""Shared fixtures: every test runs with its own cache and index folders, never the user's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa_bot.answer import Bot
+from qa_bot.config import PROJECT_ROOT, Config
+from qa_bot.corpus import load_corpus
+from qa_bot.index import CorpusIndex
+
+CORPUS = PROJECT_ROOT / "corpus"
+SHARED = PROJECT_ROOT.parent / "shared"
+SEED = SHARED / "seed" / "botox-chronic-pain.txt"
+DEV_SET = SHARED / "eval" / "dev.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Point the cache at a temp folder and clear QA_BOT_* so the developer's setup cannot leak in."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("QA_BOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    return load_corpus(CORPUS)
+
+
+@pytest.fixture(scope="session")
+def bot(corpus):
+    """A bot over the bundled corpus, built in memory (no index folder)."""
+    return Bot(CorpusIndex.from_corpus(corpus), Config(corpus=CORPUS))
+
+
+@pytest.fixture
+def config(tmp_path):
+    return Config(corpus=CORPUS, index_dir=tmp_path / "index")
+
+
+@pytest.fixture(scope="session")
+def dev_cases():
+    if not DEV_SET.is_file():
+        pytest.fail(f"the shared dev set is missing: {DEV_SET}")
+    return [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def write_article(folder: Path, name: str, text: str) -> Path:
+    """Write an article file for a test corpus (the text is used as given)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
