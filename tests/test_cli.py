@@ -1,0 +1,169 @@
+"""The qa-bot command, run as a user would: exit codes, output formats, batch mode, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CORPUS, DEV_SET, SEED
+from qa_bot.analysis import sentences
+from qa_bot.cli import main
+
+DISCLAIMER_START = "This is general information"
+CONTRACT_KEYS = {"question", "status", "answer", "citations", "disclaimer"}
+CITATION_KEYS = {"article", "section", "url", "passage", "score"}
+
+
+@pytest.fixture
+def run(tmp_path, capsys, monkeypatch):
+    """Run the CLI in-process with a temp index; returns (exit code, stdout, stderr)."""
+
+    def _run(*args, stdin=None):
+        if stdin is not None:
+            import io
+
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(["--index-dir", str(tmp_path / "index"), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def squash(text):
+    return " ".join(text.split())
+
+
+def test_ask_prints_passage_citation_and_disclaimer(run):
+    code, out, err = run("ask", "Can Botox help with chronic migraines?")
+    assert code == 0, err
+    assert "Botox in Chronic Migraine Treatment" in out
+    assert "/articles/botox-chronic-pain#botox-in-chronic-migraine-treatment" in out
+    assert "FDA approved Botox for the prevention of chronic migraines in 2010" in squash(out)
+    assert "consult a qualified healthcare professional" in squash(out)
+
+
+def test_ask_json_is_the_contract(run):
+    code, out, _ = run("ask", "--json", "botox for chronic migraine")
+    data = json.loads(out)
+    assert set(data) == CONTRACT_KEYS
+    assert data["status"] == "answered"
+    assert data["citations"] and all(set(c) == CITATION_KEYS for c in data["citations"])
+    assert data["disclaimer"].startswith(DISCLAIMER_START)
+
+
+def test_batch_over_the_dev_set(run):
+    """One contract object per line, verbatim passages, one disclaimer, no citation on urgent."""
+    questions = [json.loads(line)["question"] for line in DEV_SET.read_text().splitlines() if line.strip()]
+    code, out, err = run("ask", "--json", "-", stdin="\n".join(questions) + "\n")
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["question"] for r in rows] == questions
+    seed = squash(SEED.read_text(encoding="utf-8"))
+    assert len({r["disclaimer"] for r in rows}) == 1 and rows[0]["disclaimer"].strip()
+    for r in rows:
+        assert set(r) == CONTRACT_KEYS
+        assert r["status"] in ("answered", "no_answer", "urgent", "smalltalk")
+        if r["status"] != "answered":
+            assert r["citations"] == []
+        for c in r["citations"]:
+            assert squash(c["passage"]) in seed
+        if r["status"] == "answered":
+            assert all(squash(s) in seed for s in sentences(r["answer"]))
+
+
+@pytest.mark.parametrize("question", ["", "   \t "])
+def test_empty_question_is_a_usage_error(run, question):
+    code, out, err = run("ask", question)
+    assert code == 2 and out == ""
+    assert "question is empty" in err and "Traceback" not in err
+
+
+def test_huge_question_is_a_usage_error_naming_the_limit(run):
+    code, _, err = run("ask", "pain " * 20000)
+    assert code == 2
+    assert "limit is 1000" in err
+
+
+@pytest.mark.parametrize("question", ["?!?...", "🙂🙂🙂", "Ботокс от мигрени?", "ボトックスは効きますか", "xyzzy plugh"])
+def test_odd_questions_get_a_clear_no_answer(run, question):
+    code, out, err = run("ask", "--json", question)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["status"] == "no_answer"
+    assert data["citations"] == [] and "don't have information" in data["answer"]
+
+
+def test_batch_reports_bad_lines_and_goes_on(run):
+    code, out, err = run("ask", "--json", "-", stdin="botox for migraine\n" + "x" * 2000 + "\nhello\n")
+    assert code == 2
+    assert [json.loads(line)["status"] for line in out.splitlines()] == ["answered", "smalltalk"]
+    assert "line 2" in err and "limit is 1000" in err
+
+
+def test_index_and_corpus_check(run):
+    code, out, _ = run("index")
+    assert code == 0 and "1 article(s), 10 sections" in out
+    code, out, _ = run("corpus", "check")
+    assert code == 0 and "the corpus is valid" in out
+
+
+def test_corpus_check_reports_a_bad_file(run, tmp_path):
+    bad = tmp_path / "corpus"
+    bad.mkdir()
+    (bad / "oops.md").write_text("---\ntitle: x\n", encoding="utf-8")
+    code, out, err = run("--corpus", str(bad), "corpus", "check")
+    assert code == 1
+    assert f"{bad / 'oops.md'}:1: front matter is not closed" in err
+
+
+def test_usage_errors_exit_2(run):
+    assert run("frobnicate")[0] == 2
+    assert run()[0] == 2
+    code, _, err = run("ask")
+    assert code == 2 and "see 'qa-bot" in err
+
+
+def test_config_file_and_environment(run, tmp_path, monkeypatch):
+    cfg = tmp_path / "qa.toml"
+    cfg.write_text('disclaimer = "Ask your own doctor."\n')
+    code, out, _ = run("--config", str(cfg), "ask", "--json", "hello")
+    assert json.loads(out)["disclaimer"] == "Ask your own doctor."
+    monkeypatch.setenv("QA_BOT_DISCLAIMER", "From the environment.")
+    code, out, _ = run("--config", str(cfg), "ask", "--json", "hello")
+    assert json.loads(out)["disclaimer"] == "From the environment."
+    monkeypatch.setenv("QA_BOT_DISCLAIMER", "  ")
+    code, _, err = run("ask", "hello")
+    assert code == 2 and "disclaimer must not be empty" in err
+    monkeypatch.setenv("QA_BOT_DISCLAIMER", "ok")
+    monkeypatch.setenv("QA_BOT_MIN_SCORE", "high")
+    code, _, err = run("ask", "hello")
+    assert code == 2 and "QA_BOT_MIN_SCORE" in err
+
+
+def test_help_documents_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0
+    for word in ("ask", "chat", "index", "corpus", "eval", "serve", "--corpus", "--index-dir", "QA_BOT_INDEX_DIR"):
+        assert word in out
+
+
+def test_installed_command_runs_without_traceback(tmp_path):
+    """The real console script, in a fresh process, as a user types it."""
+    env = {**os.environ, "QA_BOT_INDEX_DIR": str(tmp_path / "idx")}
+    exe = os.path.join(os.path.dirname(sys.executable), "qa-bot")
+    done = subprocess.run([exe, "ask", "does botox help with neck pain?"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Upper Back and Neck Pain" in done.stdout
+    done = subprocess.run([exe, "--corpus", str(tmp_path / "missing"), "ask", "x"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1
+    assert "corpus folder not found" in done.stderr and "Traceback" not in done.stderr
+    assert CORPUS.is_dir()

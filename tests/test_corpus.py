@@ -1,0 +1,147 @@
+"""Corpus loading: the bundled article, and a table of malformed files refused with file and line."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SEED, write_article
+from qa_bot.corpus import load_corpus, parse_article, slugify
+from qa_bot.errors import CorpusError
+
+EXPECTED_SECTIONS = [
+    "Introduction", "Botox - Beyond Beauty", "Understanding Chronic Pain", "How Does Botox Work?",
+    "Botox in Chronic Migraine Treatment", "Managing Muscle Spasms", "Neuropathic Pain Relief",
+    "Lower Back Pain and Botox", "Upper Back and Neck Pain", "Conclusion",
+]
+FURNITURE = ("top of page", "Pink Marble", "Search", "bottom of page")
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_bundled_article_has_the_expected_sections(corpus):
+    (article,) = corpus.articles
+    assert article.slug == "botox-chronic-pain"
+    assert article.title == "Battling Chronic Pain with Botox: A Promising Approach"
+    assert article.source and article.reviewed
+    assert [s.title for s in article.sections] == EXPECTED_SECTIONS
+
+
+def test_bundled_article_is_the_seed_text_verbatim(corpus):
+    """Every paragraph of the seed (less page furniture and headings) is in exactly one section, in order."""
+    # In the seed file every paragraph, heading and furniture item is one line.
+    seed_paras = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    body = [p for p in seed_paras if p not in FURNITURE and p not in EXPECTED_SECTIONS
+            and p != corpus.articles[0].title]
+    ours = [p for s in corpus.sections for p in s.text.split("\n\n")]
+    assert [squash(p) for p in ours] == [squash(p) for p in body]
+
+
+def test_conclusion_starts_where_the_issue_says(corpus):
+    conclusion = corpus.sections[-1]
+    assert conclusion.text.startswith("Chronic pain is a complex and challenging condition")
+    assert conclusion.text.rstrip().endswith("relief from their persistent discomfort.")
+
+
+def test_section_urls_point_at_anchors(corpus):
+    urls = [s.url for s in corpus.sections]
+    assert urls[0] == "/articles/botox-chronic-pain#introduction"
+    assert "/articles/botox-chronic-pain#how-does-botox-work" in urls
+    assert len(set(urls)) == len(urls)
+
+
+@pytest.mark.parametrize("text, anchor", [
+    ("How Does Botox Work?", "how-does-botox-work"),
+    ("Botox - Beyond Beauty", "botox-beyond-beauty"),
+    ("Névralgie  post-zostérienne", "nevralgie-post-zosterienne"),
+    ("  --  ", ""),
+])
+def test_slugify(text, anchor):
+    assert slugify(text) == anchor
+
+
+GOOD_HEAD = "---\ntitle: Neck pain\nsource: Clinic\nreviewed: 2026-01-02\n---\n"
+
+MALFORMED = [
+    # (file content, expected line, words the message must contain)
+    ("Just text, no front matter.\n", 1, "missing front matter"),
+    ("---\ntitle: x\nsource: y\nreviewed: 2026-01-01\n\nNo closing line.\n", 1, "not closed"),
+    ("---\ntitle: [unclosed\nsource: y\nreviewed: 2026-01-01\n---\nText.\n", 3, "bad front matter"),
+    ("---\nsource: Clinic\nreviewed: 2026-01-02\n---\nText.\n", 2, "no 'title'"),
+    ("---\ntitle: '  '\nsource: Clinic\nreviewed: 2026-01-02\n---\nText.\n", 2, "no 'title'"),
+    ("---\ntitle: T\nreviewed: 2026-01-02\n---\nText.\n", 2, "no 'source'"),
+    ("---\ntitle: T\nsource: S\nreviewed: last week\n---\nText.\n", 2, "'reviewed' must be a date"),
+    ("---\ntitle: T\nsource: S\nreviewed: 2026-01-02\ntitel: typo\n---\nText.\n", 2, "unknown front matter field 'titel'"),
+    ("---\ntitle: T\nsource: S\nreviewed: 2026-01-02\nslug: Not A Slug\n---\nText.\n", 2, "slug"),
+    ("---\n- a list\n---\nText.\n", 2, "front matter must be"),
+    (GOOD_HEAD + "Intro.\n\n##\n\nText.\n", 8, "heading has no text"),
+    (GOOD_HEAD + "Intro.\n\n## Neck\n\nOne.\n\n## Neck!\n\nTwo.\n", 12, "same link anchor '#neck'"),
+    (GOOD_HEAD + "Intro.\n\n## Empty\n\n## Next\n\nText.\n", 8, "section 'Empty' has no text"),
+    (GOOD_HEAD + "# Big title\n\nText.\n", 6, "'title' field"),
+    (GOOD_HEAD + "\n\n", 6, "no text"),
+    (GOOD_HEAD + "## ???\n\nText.\n", 6, "no letters or digits"),
+]
+
+
+@pytest.mark.parametrize("content, line, words", MALFORMED)
+def test_malformed_files_are_refused_with_file_and_line(tmp_path, content, line, words):
+    path = write_article(tmp_path, "bad.md", content)
+    with pytest.raises(CorpusError) as err:
+        parse_article(path)
+    assert err.value.line == line
+    assert str(err.value).startswith(f"{path}:{line}: ")
+    assert words in str(err.value)
+
+
+def test_not_utf8_names_the_line(tmp_path):
+    path = tmp_path / "latin1.md"
+    path.write_bytes((GOOD_HEAD + "Caf\xe9 au lait.\n").encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"latin1\.md:6: the file is not UTF-8"):
+        parse_article(path)
+
+
+def test_markdown_markup_is_removed_but_wording_kept(tmp_path):
+    path = write_article(tmp_path, "neck.md", GOOD_HEAD + "Opening *words* with a [link](http://x).\n\n"
+                         "## Treatment\n\n- Rest the **neck**.\n- Heat helps.\n\n### Detail\n\nMore `text`.\n")
+    article = parse_article(path)
+    assert [s.title for s in article.sections] == ["Introduction", "Treatment"]
+    assert article.sections[0].text == "Opening words with a link."
+    assert article.sections[1].text == "Rest the neck.\n\nHeat helps.\n\nDetail\n\nMore text."
+    assert article.slug == "neck"
+
+
+def test_article_without_opening_text_has_no_introduction(tmp_path):
+    path = write_article(tmp_path, "a.md", GOOD_HEAD + "## Only\n\nText.\n")
+    assert [s.title for s in parse_article(path).sections] == ["Only"]
+
+
+def test_corpus_folder_errors(tmp_path):
+    with pytest.raises(CorpusError, match="corpus folder not found"):
+        load_corpus(tmp_path / "nope")
+    (tmp_path / "README.md").write_text("# How to add articles\n")
+    with pytest.raises(CorpusError, match="no article files"):
+        load_corpus(tmp_path)
+
+
+def test_duplicate_slugs_across_files(tmp_path):
+    write_article(tmp_path, "a.md", GOOD_HEAD.replace("title: Neck pain", "title: A\nslug: same") + "Text.\n")
+    write_article(tmp_path, "b.md", GOOD_HEAD.replace("title: Neck pain", "title: B\nslug: same") + "Text.\n")
+    with pytest.raises(CorpusError, match=r"b\.md:1: slug 'same' is already used by a\.md"):
+        load_corpus(tmp_path)
+
+
+def test_many_articles_and_readme_ignored(tmp_path):
+    for i in range(3):
+        write_article(tmp_path, f"art{i}.md", GOOD_HEAD.replace("Neck pain", f"Article {i}") + f"Text {i}.\n")
+    (tmp_path / "README.md").write_text("Not an article.\n")
+    corpus = load_corpus(tmp_path)
+    assert [a.slug for a in corpus.articles] == ["art0", "art1", "art2"]
+    assert len(corpus.sections) == 3
+
+
+def test_digest_changes_with_content(tmp_path):
+    path = write_article(tmp_path, "a.md", GOOD_HEAD + "Text.\n")
+    first = load_corpus(tmp_path).digest
+    path.write_text(GOOD_HEAD + "Other text.\n", encoding="utf-8")
+    assert load_corpus(tmp_path).digest != first
