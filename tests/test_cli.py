@@ -167,3 +167,16 @@ def test_installed_command_runs_without_traceback(tmp_path):
     assert done.returncode == 1
     assert "corpus folder not found" in done.stderr and "Traceback" not in done.stderr
     assert CORPUS.is_dir()
+
+
+def test_chat_answers_until_quit(run):
+    code, out, _ = run("chat", stdin="hello\nbotox for low back pain\nquit\nnever read\n")
+    assert code == 0
+    assert "I'm the clinic's question-answering assistant" in out
+    assert "Lower Back Pain and Botox" in out
+    assert out.count("you> ") == 3
+
+
+def test_chat_leaves_on_end_of_input(run):
+    code, out, _ = run("chat", stdin="")
+    assert code == 0 and "Ctrl-D" in out
