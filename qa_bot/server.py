@@ -1,0 +1,69 @@
+"""``qa-bot serve``: the web app on gunicorn, or on Flask's development server with ``--debug``.
+
+The index is checked (and built if missing or stale) once in the parent process, so a bad corpus
+is reported as one line before any worker starts and workers never race to build it. Each worker
+then loads the index once, when it imports the app, and reuses it for every request.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from gunicorn.app.base import BaseApplication
+
+from .config import Config
+from .index import open_index
+
+# gthread workers keep connections alive between requests (the sync worker closes each one), so
+# a page with the widget does not pay for a new connection per question.
+THREADS_PER_WORKER = 4
+
+
+class QaBotServer(BaseApplication):
+    """gunicorn running ``create_app(config)`` with options from the config, not from sys.argv."""
+
+    def __init__(self, config: Config, options: dict | None = None):
+        self.qa_config = config
+        self.options = {
+            "bind": f"{config.host}:{config.port}",
+            "workers": config.workers,
+            "worker_class": "gthread",
+            "threads": THREADS_PER_WORKER,
+            "timeout": 30,
+            "graceful_timeout": 10,
+            "keepalive": 5,
+            "errorlog": "-",
+            "loglevel": "info",
+            "proc_name": "qa-bot",
+            # Each worker builds its own app after the fork: the index is loaded once per worker.
+            "preload_app": False,
+            **(options or {}),
+        }
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            if key not in self.cfg.settings:
+                raise ValueError(f"unknown gunicorn setting {key!r}")
+            self.cfg.set(key, value)
+
+    def load(self):
+        from .webapp import create_app
+
+        return create_app(self.qa_config)
+
+
+def serve(config: Config, debug: bool = False) -> int:
+    """Serve until interrupted. Returns the exit code."""
+    index = open_index(config.corpus, config.resolved_index_dir)
+    m = index.manifest
+    print(f"qa-bot: {m['articles']} article(s), {m['sections']} sections; "
+          f"serving on http://{config.host}:{config.port}/ ({'debug' if debug else f'{config.workers} worker(s)'})",
+          file=sys.stderr, flush=True)
+    if debug:
+        from .webapp import create_app
+
+        create_app(config).run(host=config.host, port=config.port, debug=True, use_reloader=False)
+        return 0
+    QaBotServer(config).run()
+    return 0

@@ -1,0 +1,276 @@
+"""The web layer: a Flask app factory serving the JSON API, the demo site and the widget.
+
+``create_app(config)`` loads the index once (per worker process, when run under gunicorn) and
+registers three parts, each with its own ``init_*`` function:
+
+* the API under ``/api/``: ``POST /api/ask`` returns ``Answer.to_dict()``, the same JSON contract the
+  CLI prints; ``GET /api/health``, ``GET /api/topics``, ``GET /api/openapi.json``. Every error
+  under ``/api/`` is JSON ``{"error": {"code", "message"}}`` with its HTTP status, never HTML.
+* CORS for the API: only the origins in ``config.cors_origins`` (and the site itself) may call it
+  from a browser.
+* the demo site (``/`` and ``/articles/<slug>``) and the widget files (``/widget.js``,
+  ``/widget.css``), served with a strict Content-Security-Policy (no inline script or style).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from mdit_py_plugins.anchors import anchors_plugin
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from . import __version__
+from .answer import Bot
+from .config import PROJECT_ROOT, Config
+from .corpus import INTRODUCTION, Article, load_corpus, slugify
+from .errors import UsageError
+
+WEB = PROJECT_ROOT / "web"
+log = logging.getLogger(__name__)
+
+# The demo pages load nothing but their own files: no inline script or style, no third parties.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'self'"
+)
+# JSON and the widget's own files are never documents: nothing may run or frame them.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+ERROR_CODES = {
+    400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
+    415: "unsupported_media_type", 500: "internal_error",
+}
+SUGGESTIONS = 3
+
+
+class ApiError(Exception):
+    """A request the API refuses, with a machine-readable code and a message for people."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def create_app(config: Config | None = None, bot: Bot | None = None) -> Flask:
+    """The app for ``config``. ``bot`` lets tests share one already-loaded index."""
+    config = config or Config()
+    app = Flask(__name__, static_folder=str(WEB / "static"), template_folder=str(WEB / "templates"))
+    # Werkzeug refuses bodies over this size with 413 before the view reads them.
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.sort_keys = False  # keep the contract's field order, as the CLI prints it
+    app.json.ensure_ascii = False
+    app.extensions["qa_bot"] = bot or Bot.from_config(config)
+    app.extensions["qa_bot_config"] = config
+    init_api(app)
+    init_cors(app, config.cors_origins)
+    init_site(app)
+    init_security_headers(app)
+    return app
+
+
+def _bot() -> Bot:
+    from flask import current_app
+
+    return current_app.extensions["qa_bot"]
+
+
+# --- API -------------------------------------------------------------------------------------
+
+def init_api(app: Flask) -> None:
+    spec = json.loads((WEB / "openapi.json").read_text(encoding="utf-8"))
+    spec["info"]["version"] = __version__
+
+    @app.post("/api/ask")
+    def api_ask():
+        question = _question_from_body()
+        try:
+            answer = _bot().ask(question)
+        except UsageError as exc:
+            raise ApiError(400, "invalid_question", str(exc)) from None
+        return jsonify(answer.to_dict())
+
+    @app.get("/api/health")
+    def api_health():
+        m = _bot().index.manifest
+        return jsonify({
+            "status": "ok", "version": __version__, "articles": m["articles"], "sections": m["sections"],
+            "terms": m["terms"], "built_at": m["built_at"],
+        })
+
+    @app.get("/api/topics")
+    def api_topics():
+        return jsonify(topics(_bot()))
+
+    @app.get("/api/openapi.json")
+    def api_openapi():
+        return jsonify(spec)
+
+    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def _question_from_body() -> str:
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", 'send the question as JSON with "Content-Type: application/json"')
+    raw = request.get_data(cache=False)  # raises 413 over MAX_CONTENT_LENGTH
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "invalid_json", 'the body is not valid JSON: send {"question": "..."}') from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", 'the body must be a JSON object: {"question": "..."}')
+    if "question" not in body:
+        raise ApiError(400, "missing_field", 'the body has no "question" field: send {"question": "..."}')
+    if not isinstance(body["question"], str):
+        raise ApiError(400, "wrong_type", f'"question" must be a string, not {_json_type(body["question"])}')
+    return body["question"]
+
+
+def _json_type(value) -> str:
+    if value is None:
+        return "null"
+    return {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object"}.get(type(value), "text")
+
+
+def _error_response(status: int, code: str, message: str) -> Response:
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    return response
+
+
+def _api_error(exc: ApiError):
+    return _error_response(exc.status, exc.code, exc.message)
+
+
+def _http_error(exc: HTTPException):
+    if not request.path.startswith("/api/"):
+        return exc  # the site's pages keep Werkzeug's plain HTML error pages
+    status = exc.code or 500
+    message = {
+        404: f"no such API endpoint: {request.path} (see /api/openapi.json)",
+        405: f"{request.method} is not allowed on {request.path}",
+        413: f"the request body is over the limit of {request.max_content_length} bytes",
+    }.get(status, exc.description or exc.name)
+    response = _error_response(status, ERROR_CODES.get(status, exc.name.lower().replace(" ", "_")), message)
+    if status == 405:
+        response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+    return response
+
+
+def _unexpected_error(exc: Exception):
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    if request.path.startswith("/api/"):
+        return _error_response(500, "internal_error", "something went wrong on our side: please try again later")
+    return InternalServerError()
+
+
+def topics(bot: Bot) -> dict:
+    """The articles and their sections, plus a few questions the articles answer (for the widget)."""
+    articles: dict[str, dict] = {}
+    for s in bot.index.sections:
+        a = articles.setdefault(s.article_slug, {
+            "slug": s.article_slug, "title": s.article_title, "url": f"/articles/{s.article_slug}", "sections": []})
+        a["sections"].append({"title": s.title, "anchor": s.anchor, "url": s.url})
+    # Headings phrased as questions are the best suggestions; then "Tell me about <heading>".
+    titles = [s.title for s in bot.index.sections if s.title != INTRODUCTION]
+    asks = [t for t in titles if t.endswith("?")] + [f"Tell me about {t}" for t in titles if not t.endswith("?")]
+    return {"articles": list(articles.values()), "suggestions": asks[:SUGGESTIONS]}
+
+
+# --- CORS ------------------------------------------------------------------------------------
+
+def init_cors(app: Flask, origins: tuple[str, ...]) -> None:
+    """Let browsers on the configured origins (``"*"``: any) call the API, and nobody else.
+
+    The site's own pages are same-origin, so they never need permission; an Origin equal to this
+    server's own address is allowed as well, since browsers send one on same-origin POSTs.
+    """
+    allowed = {o.rstrip("/") for o in origins}
+
+    @app.after_request
+    def add_cors_headers(response: Response) -> Response:
+        if not request.path.startswith("/api/"):
+            return response
+        response.vary.add("Origin")  # caches must not hand one origin's permission to another
+        origin = request.headers.get("Origin")
+        if not origin:
+            return response
+        if "*" in allowed or origin in allowed or origin == request.host_url.rstrip("/"):
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Max-Age"] = "600"
+            if request.method == "OPTIONS":
+                response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+                response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        return response
+
+
+# --- demo site and widget files -------------------------------------------------------------
+
+def _markdown() -> MarkdownIt:
+    # Raw HTML in an article is shown as text, never rendered: the corpus is not trusted markup.
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    return md.use(anchors_plugin, min_level=2, max_level=2, slug_func=slugify)
+
+
+def render_article(article: Article, md: MarkdownIt | None = None) -> Markup:
+    """The article's HTML. Headings get the citation anchors; the opening text is ``#introduction``."""
+    html = (md or _markdown()).render(article.body)
+    if article.sections and article.sections[0].line == 0:  # the opening text has no heading of its own
+        cut = html.find("<h2")
+        cut = len(html) if cut < 0 else cut
+        anchor = slugify(INTRODUCTION)
+        html = f'<div id="{anchor}" class="intro">\n{html[:cut]}</div>\n{html[cut:]}'
+    return Markup(html)
+
+
+def init_site(app: Flask) -> None:
+    config: Config = app.extensions["qa_bot_config"]
+    corpus = load_corpus(config.corpus)
+    md = _markdown()
+    pages = {a.slug: render_article(a, md) for a in corpus.articles}
+
+    @app.get("/")
+    def index():
+        return render_template("index.html", articles=corpus.articles)
+
+    @app.get("/articles/<slug>")
+    def article(slug):
+        found = corpus.article(slug)
+        if found is None:
+            abort(404)
+        return render_template("article.html", article=found, body=pages[slug])
+
+    @app.get("/widget.js")
+    def widget_js():
+        return _widget_file("widget.js")
+
+    @app.get("/widget.css")
+    def widget_css():
+        return _widget_file("widget.css")
+
+
+def _widget_file(name: str) -> Response:
+    response = send_from_directory(WEB, name, max_age=300)
+    # Any site may embed the widget: the files hold no data, and CORS lets a page fetch the CSS too.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+def init_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if response.mimetype == "text/html" and not request.path.startswith("/api/"):
+            response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+        else:
+            response.headers.setdefault("Content-Security-Policy", API_CSP)
+        if request.path.startswith("/api/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
