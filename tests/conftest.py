@@ -45,11 +45,21 @@ def config(tmp_path):
     return Config(corpus=CORPUS, index_dir=tmp_path / "index")
 
 
+def shared_text(path: Path) -> str:
+    """A file of the team's shared folder (beside the checkout), or a clear failure if it is missing."""
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: these tests read the shared folder that sits beside the checkout")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_text():
+    return shared_text(SEED)
+
+
 @pytest.fixture(scope="session")
 def dev_cases():
-    if not DEV_SET.is_file():
-        pytest.fail(f"the shared dev set is missing: {DEV_SET}")
-    return [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in shared_text(DEV_SET).splitlines() if line.strip()]
 
 
 def write_article(folder: Path, name: str, text: str) -> Path:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import CORPUS, DEV_SET, SEED
+from conftest import CORPUS
 from qa_bot.analysis import sentences
 from qa_bot.cli import main
 
@@ -56,14 +56,14 @@ def test_ask_json_is_the_contract(run):
     assert data["disclaimer"].startswith(DISCLAIMER_START)
 
 
-def test_batch_over_the_dev_set(run):
+def test_batch_over_the_dev_set(run, dev_cases, seed_text):
     """One contract object per line, verbatim passages, one disclaimer, no citation on urgent."""
-    questions = [json.loads(line)["question"] for line in DEV_SET.read_text().splitlines() if line.strip()]
+    questions = [case["question"] for case in dev_cases]
     code, out, err = run("ask", "--json", "-", stdin="\n".join(questions) + "\n")
     assert code == 0, err
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["question"] for r in rows] == questions
-    seed = squash(SEED.read_text(encoding="utf-8"))
+    seed = squash(seed_text)
     assert len({r["disclaimer"] for r in rows}) == 1 and rows[0]["disclaimer"].strip()
     for r in rows:
         assert set(r) == CONTRACT_KEYS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SEED, write_article
+from conftest import write_article
 from qa_bot.corpus import load_corpus, parse_article, slugify
 from qa_bot.errors import CorpusError
 
@@ -28,10 +28,10 @@ def test_bundled_article_has_the_expected_sections(corpus):
     assert [s.title for s in article.sections] == EXPECTED_SECTIONS
 
 
-def test_bundled_article_is_the_seed_text_verbatim(corpus):
+def test_bundled_article_is_the_seed_text_verbatim(corpus, seed_text):
     """Every paragraph of the seed (less page furniture and headings) is in exactly one section, in order."""
     # In the seed file every paragraph, heading and furniture item is one line.
-    seed_paras = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    seed_paras = [line.strip() for line in seed_text.splitlines() if line.strip()]
     body = [p for p in seed_paras if p not in FURNITURE and p not in EXPECTED_SECTIONS
             and p != corpus.articles[0].title]
     ours = [p for s in corpus.sections for p in s.text.split("\n\n")]
