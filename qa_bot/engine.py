@@ -1,19 +1,36 @@
-"""The retrieval engine: scikit-learn TF-IDF over any list of documents, searched by cosine.
+"""The retrieval engine: scikit-learn TF-IDF machinery over any list of documents.
 
 Usable on its own::
 
     engine = Engine.build([{"id": "a", "title": "Neck pain", "text": "..."}, ...])
     engine.search("stiff neck", k=5)   # -> [("a", 0.42), ...]
 
-Weighting (scikit-learn's ``TfidfVectorizer`` with ``sublinear_tf=True``, ``smooth_idf=True``)::
+Two weightings, chosen with ``Engine.build(records, weighting=...)`` and kept in ``params``:
 
-    w(t, d) = (1 + ln tf(t, d)) * (1 + ln((1 + n) / (1 + df(t))))
+``"tfidf"`` (the default; what the answer thresholds are calibrated on): scikit-learn's
+``TfidfVectorizer`` with ``sublinear_tf=True``, ``smooth_idf=True``::
 
-where a document's text is its body plus its title repeated ``title_weight`` times, and every
-document vector and the query vector are L2-normalised, so ``score(q, d) = cos(q, d)``. Only
-documents sharing at least one term with the query get a score above zero, and only those are
-returned. Scoring walks the query terms' postings (a term x document matrix), so a query costs
-time in proportion to how many documents contain its words, not to the corpus size.
+    w(t, d) = (1 + ln tf(t, d)) * idf(t),    idf(t) = 1 + ln((1 + n) / (1 + df(t)))
+
+where a document's text is its body plus its title repeated ``title_weight`` times (default 2),
+and every document vector and the query vector are L2-normalised: ``score(q, d) = cos(q, d)``.
+
+``"bm25"`` (for large corpora: saturating term frequency and document-length normalisation, with
+the title as its own field, BM25F-style). ``CountVectorizer`` counts the terms, ``TfidfTransformer``
+learns the idf, and the count matrix is reweighted::
+
+    tf'(t, d) = tf_body(t, d) / (1 - b + b * len(d) / avglen) + title_weight * tf_title(t, d)
+    w(t, d)   = idf'(t) * tf'(t, d) * (k1 + 1) / (tf'(t, d) + k1),   idf'(t) = idf(t) - 1 = ln((1 + n) / (1 + df(t)))
+    score(q, d) = sum over query words t (repeats counted) of w(t, d) / sum over them of idf'(t) * (k1 + 1)
+
+``len(d)`` counts the body's terms. The divisor is the best score any document could get for the
+query, so scores fall in [0, 1) like cosines do, and the ranking is plain BM25F's. Defaults:
+``k1=1.2``, ``b=0.75``, ``title_weight=3``. The idf drops scikit-learn's ``+ 1`` so that a word in
+every document adds nothing, as in BM25; it never goes negative, unlike Robertson's idf.
+
+Both keep a term x document matrix of the weights, so a query walks only its words' postings:
+its cost grows with how many documents hold its words, not with the corpus size. Only documents
+sharing at least one term with the query score above zero, and only those are returned.
 
 On disk the engine is plain arrays (``.npy``) and a JSON list of terms: no pickle.
 """
@@ -21,29 +38,48 @@ On disk the engine is plain arrays (``.npy``) and a JSON list of terms: no pickl
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from .analysis import Analyzer
 
+WEIGHTINGS = ("tfidf", "bm25")
+DEFAULT_TITLE_WEIGHT = {"tfidf": 2, "bm25": 3}
+
 
 class Engine:
-    """A fitted TF-IDF index over documents. Build with :meth:`build`, reopen with :meth:`load`."""
+    """A fitted index over documents. Build with :meth:`build`, reopen with :meth:`load`."""
 
     def __init__(self, vectorizer: TfidfVectorizer, postings: sparse.csr_matrix, ids: list[str], params: dict):
-        self.vectorizer_ = vectorizer
-        self.postings_ = postings  # terms x documents, columns L2-normalised
+        self.vectorizer_ = vectorizer  # also scores sentences for answers: sublinear tf-idf, L2 norm
+        self.postings_ = postings  # terms x documents: the weights w(t, d) above
         self.ids_ = ids
         self.params = params
+        self.vocabulary_ = vectorizer.vocabulary_
+        # The largest weight a term can add to a document: the bm25 scores' divisor.
+        self.term_max_ = (vectorizer.idf_ - 1) * (params.get("k1", 0) + 1)
 
     @classmethod
-    def build(cls, records: Iterable[Mapping], analyzer: Analyzer | None = None, title_weight: int = 2) -> "Engine":
-        """Index records with ``id``, ``text`` and optional ``title``."""
+    def build(cls, records: Iterable[Mapping], analyzer: Analyzer | None = None, title_weight: float | None = None,
+              weighting: str = "tfidf", k1: float = 1.2, b: float = 0.75, progress: bool = False) -> "Engine":
+        """Index records with ``id``, ``text`` and optional ``title`` (see the module for the formulas).
+
+        ``progress`` shows a progress bar on standard error while a ``"bm25"`` index is analysed,
+        if standard error is a terminal.
+        """
+        if weighting not in WEIGHTINGS:
+            raise ValueError(f"unknown weighting '{weighting}' (known: {', '.join(WEIGHTINGS)})")
         analyzer = analyzer or Analyzer()
+        if title_weight is None:
+            title_weight = DEFAULT_TITLE_WEIGHT[weighting]
+        if weighting == "bm25":
+            return cls._build_bm25(records, analyzer, title_weight, k1, b, progress)
         ids, texts = [], []
         for rec in records:
             ids.append(str(rec["id"]))
@@ -59,6 +95,42 @@ class Engine:
         params = {"title_weight": title_weight, "sublinear_tf": True, "norm": "l2", "analyzer": analyzer.params()}
         return cls(vectorizer, matrix.T.tocsr(), ids, params)
 
+    @classmethod
+    def _build_bm25(cls, records, analyzer, title_weight, k1, b, progress) -> "Engine":
+        records = list(records)
+        if not records:
+            raise ValueError("cannot build an index from no documents")
+        ids = [str(rec["id"]) for rec in records]
+        analyse = ChunkCache(analyzer)
+        titles = [analyse(rec.get("title") or "") for rec in records]
+        bodies = (analyse(rec.get("text") or "") for rec in _progress(records, progress))
+        counter = CountVectorizer(analyzer=_identity, dtype=np.float32)
+        try:
+            counts = counter.fit_transform(body + title for body, title in zip(bodies, titles))
+        except ValueError:  # every document was empty or only stop words
+            raise ValueError("no document has any indexable words") from None
+        title_counts = counter.transform(titles)
+        body_counts = (counts - title_counts).tocsr()
+        idf = TfidfTransformer(smooth_idf=True).fit(counts).idf_.astype(np.float32)
+
+        # tf' per stored (document, term): body tf over its length norm, plus the weighted title tf.
+        lengths = np.asarray(body_counts.sum(axis=1)).ravel()
+        norm = 1 - b + b * lengths / max(lengths.mean(), 1e-9)
+        tf = sparse.diags((1 / norm).astype(np.float32)) @ body_counts + title_weight * title_counts
+        tf = tf.tocsr()
+        tf.data = (idf[tf.indices] - 1) * tf.data * (k1 + 1) / (tf.data + k1)
+        tf.eliminate_zeros()  # terms in every document weigh 0
+
+        vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, vocabulary=counter.vocabulary_,
+                                     dtype=np.float32)
+        vectorizer.idf_ = idf
+        params = {"weighting": "bm25", "k1": k1, "b": b, "title_weight": title_weight, "analyzer": analyzer.params()}
+        return cls(vectorizer, tf.T.tocsr().astype(np.float32), ids, params)
+
+    @property
+    def weighting(self) -> str:
+        return self.params.get("weighting", "tfidf")
+
     @property
     def n_docs(self) -> int:
         return len(self.ids_)
@@ -72,14 +144,27 @@ class Engine:
         return self.vectorizer_.analyzer
 
     def query_vector(self, query: str) -> sparse.csr_matrix:
+        """The query as an L2-normalised sublinear tf-idf row (for comparing with sentences)."""
         return self.vectorizer_.transform([query])
 
     def scores(self, query: str) -> np.ndarray:
-        """Cosine similarity of the query with every document (dense, one per document)."""
-        q = self.query_vector(query)
-        if q.nnz == 0:
+        """The query's score with every document (dense, one per document; 0 = no shared term)."""
+        if self.weighting == "tfidf":
+            q = self.query_vector(query)
+            if q.nnz == 0:
+                return np.zeros(self.n_docs, dtype=np.float32)
+            return np.asarray((q @ self.postings_).todense()).ravel()
+        # bm25: sum the query terms' postings directly. vectorizer.transform would do the same
+        # through sparse products at several times the cost per query.
+        terms = [j for j in map(self.vocabulary_.get, self.analyzer(query)) if j is not None]
+        if not terms:
             return np.zeros(self.n_docs, dtype=np.float32)
-        return np.asarray((q @ self.postings_).todense()).ravel()
+        p = self.postings_
+        spans = [(p.indptr[j], p.indptr[j + 1]) for j in terms]
+        docs = np.concatenate([p.indices[a:z] for a, z in spans])
+        weights = np.concatenate([p.data[a:z] for a, z in spans])
+        scores = np.bincount(docs, weights=weights, minlength=self.n_docs)
+        return scores / self.term_max_[terms].sum()
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` best documents as ``(id, score)``, best first; documents scoring 0 are left out."""
@@ -88,11 +173,13 @@ class Engine:
     @staticmethod
     def top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Row numbers and scores of the ``k`` highest non-zero scores, best first (ties by row)."""
-        nonzero = np.flatnonzero(scores > 0)
-        if len(nonzero) > k:
-            nonzero = nonzero[np.argpartition(-scores[nonzero], k - 1)[:k]]
-        order = sorted(nonzero, key=lambda i: (-scores[i], i))
-        return [(int(i), float(scores[i])) for i in order]
+        rows = np.flatnonzero(scores > 0)
+        if k <= 0 or not len(rows):
+            return []
+        if len(rows) > k:
+            rows = rows[np.argpartition(-scores[rows], k - 1)[:k]]
+        rows = rows[np.lexsort((rows, -scores[rows]))]
+        return [(int(i), float(scores[i])) for i in rows]
 
     # -- persistence: plain arrays and JSON ----------------------------------------------------
 
@@ -109,6 +196,7 @@ class Engine:
 
     @classmethod
     def load(cls, folder: Path, params: dict, analyzer: Analyzer | None = None) -> "Engine":
+        """Reopen a saved engine; ``params`` are the ones it was built with (its ``params``)."""
         folder = Path(folder)
         terms = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
         ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
@@ -124,3 +212,43 @@ class Engine:
         )
         vectorizer.idf_ = np.load(folder / "idf.npy")
         return cls(vectorizer, postings, ids, params)
+
+
+class ChunkCache:
+    """The analyzer applied word by word through a cache: same terms, several times faster.
+
+    The analyzer's tokens never contain white space, so analysing a text equals analysing each
+    white-space-separated chunk of it and joining the results. Texts repeat their chunks
+    ("glaucoma", "the", "eye."), so each distinct chunk is analysed once. Build-time only: the
+    cache grows with the corpus's distinct chunks.
+    """
+
+    def __init__(self, analyzer: Analyzer):
+        self.analyzer = analyzer
+        self.cache: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        out: list[str] = []
+        cache = self.cache
+        for chunk in text.split():
+            terms = cache.get(chunk)
+            if terms is None:
+                terms = cache[chunk] = self.analyzer(chunk)
+            out.extend(terms)
+        return out
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms
+
+
+def _progress(items: list, show: bool):
+    """``items``, with a progress bar if asked and standard error is a terminal (never under CI)."""
+    if not show or os.environ.get("CI") or not sys.stderr.isatty():
+        return items
+    try:
+        from tqdm import tqdm
+    except ImportError:  # the bar is a nicety; indexing works without it
+        return items
+    # delay: small corpora finish before a bar would be worth drawing.
+    return tqdm(items, desc="indexing", unit=" docs", delay=1.0, file=sys.stderr, leave=False)
