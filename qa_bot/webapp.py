@@ -158,7 +158,7 @@ def _http_error(exc: HTTPException):
     }.get(status, exc.description or exc.name)
     response = _error_response(status, ERROR_CODES.get(status, exc.name.lower().replace(" ", "_")), message)
     if status == 405:
-        response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods or []))
     return response
 
 
