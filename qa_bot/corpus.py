@@ -58,10 +58,11 @@ class Section:
     anchor: str
     text: str  # paragraphs joined by a blank line, wording verbatim
     line: int = 0  # line of the heading in the source file (0: no heading)
+    link: str = ""  # where citations point, if not the article page (a JSONL record's own url)
 
     @property
     def url(self) -> str:
-        return f"/articles/{self.article_slug}#{self.anchor}"
+        return self.link or f"/articles/{self.article_slug}#{self.anchor}"
 
     def to_dict(self) -> dict:
         return {
@@ -71,6 +72,7 @@ class Section:
             "anchor": self.anchor,
             "text": self.text,
             "line": self.line,
+            "link": self.link,
         }
 
     @classmethod
@@ -97,6 +99,7 @@ class Article:
 class Corpus:
     articles: tuple[Article, ...]
     digest: str  # sha256 of every source file's name and bytes
+    kind: str = "markdown"  # or "records": a JSONL file read by records.py
 
     @property
     def sections(self) -> list[Section]:
@@ -128,8 +131,15 @@ def digest_files(paths: list[Path], root: Path) -> str:
 
 
 def load_corpus(folder: Path) -> Corpus:
-    """Read and validate every article in ``folder``. Raises CorpusError on the first bad file."""
+    """Read and validate every article in ``folder``. Raises CorpusError on the first bad file.
+
+    A path to a ``.jsonl`` file is read as records instead (see records.py).
+    """
     folder = Path(folder)
+    from .records import is_records_file, load_records_corpus  # records.py builds on this module
+
+    if is_records_file(folder):
+        return load_records_corpus(folder)
     files = article_files(folder)
     if not files:
         raise CorpusError(folder, "no article files (*.md) in the corpus folder: add one, see corpus/README.md")

@@ -32,6 +32,7 @@ from pathlib import Path
 from .analysis import Analyzer
 from .corpus import Corpus, Section, article_files, digest_files, load_corpus
 from .engine import Engine
+from .records import file_digest, indexed_title, is_records_file
 from .errors import IndexStoreError
 
 FORMAT_VERSION = 1
@@ -70,8 +71,13 @@ class CorpusIndex:
     def from_corpus(cls, corpus: Corpus, analyzer: Analyzer | None = None) -> "CorpusIndex":
         start = time.perf_counter()
         sections = corpus.sections
-        records = [{"id": cls._id(s), "title": s.title, "text": s.text} for s in sections]
-        engine = Engine.build(records, analyzer)
+        if corpus.kind == "records":
+            # Large knowledge bases: BM25F weighting (see engine.py), a progress bar in a terminal.
+            records = [{"id": cls._id(s), "title": indexed_title(s), "text": s.text} for s in sections]
+            engine = Engine.build(records, analyzer, weighting="bm25", progress=True)
+        else:
+            records = [{"id": cls._id(s), "title": s.title, "text": s.text} for s in sections]
+            engine = Engine.build(records, analyzer)
         manifest = {
             "format_version": FORMAT_VERSION,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -181,6 +187,8 @@ def open_index(corpus_dir: Path, index_dir: Path) -> CorpusIndex:
 
 def corpus_digest(corpus_dir: Path) -> str:
     corpus_dir = Path(corpus_dir)
+    if is_records_file(corpus_dir):
+        return file_digest(corpus_dir)
     return digest_files(article_files(corpus_dir), corpus_dir)
 
 
