@@ -24,11 +24,16 @@ from .corpus import Section
 from .errors import UsageError
 from .index import CorpusIndex, open_index
 from .triage import triage
+from .vocabulary import Reader, Reading, Vocabulary
 
 STATUSES = ("answered", "no_answer", "urgent", "smalltalk")
 # A second section is cited too when it scores at least this share of the best one.
 CO_CITE_RATIO = 0.85
 MAX_CITATIONS = 2
+# The share of a question's informative content (idf-weighted, see Bot.coverage) that the best
+# section must contain. "Botox" is in every section, so a question like "what does botox cost"
+# has a fair cosine with any of them; its coverage is low because "cost" is nowhere.
+MIN_COVERAGE = 0.6
 
 SMALLTALK_REPLY = (
     "Hello! I'm the clinic's question-answering assistant. I answer questions using our clinic's own "
@@ -37,6 +42,15 @@ SMALLTALK_REPLY = (
 )
 NO_ANSWER_REPLY = (
     "I'm sorry, I don't have information on that in our clinic's articles. They cover: {topics}. {contact}"
+)
+NOT_COVERED_REPLY = (
+    "I'm sorry, our clinic's articles do not cover {subject}. They cover: {topics}. {contact}"
+)
+# Doses and diagnoses are personal: answered as no_answer, never with an article passage that
+# could read as a decision about this patient.
+CLINICIAN_REPLY = (
+    "Only a clinician who knows your health history and can examine you can decide {subject}; "
+    "our articles give general information and cannot decide that for you. {contact}"
 )
 
 
@@ -86,9 +100,16 @@ def clean_question(question: str, max_chars: int) -> str:
 class Bot:
     """Answers questions from one corpus index with one configuration."""
 
-    def __init__(self, index: CorpusIndex, config: Config | None = None):
+    def __init__(self, index: CorpusIndex, config: Config | None = None, vocabulary: Vocabulary | None = None):
         self.index = index
         self.config = config or Config()
+        engine = index.engine
+        if vocabulary is None:
+            vocabulary = Vocabulary.for_corpus(self.config.corpus, engine.analyzer)
+        self._term_ids = engine.vectorizer_.vocabulary_
+        self._idf = np.asarray(engine.vectorizer_.idf_, dtype=np.float32)
+        known = {t: float(self._idf[i]) for t, i in self._term_ids.items()}
+        self.reader = Reader(vocabulary, engine.analyzer, known, engine.n_docs)
         articles: dict[str, list[str]] = {}
         for s in index.sections:
             articles.setdefault(s.article_title, []).append(s.title)
@@ -115,31 +136,84 @@ class Bot:
         return Answer(question, status, text, tuple(citations), self.config.disclaimer, reason)
 
     def _retrieve(self, question: str) -> Answer:
-        engine = self.index.engine
-        scores = engine.scores(question)
-        ranked = engine.top(scores, MAX_CITATIONS)
-        if not ranked or ranked[0][1] < self.config.min_score:
-            best = f"best score {ranked[0][1]:.3f}" if ranked else "no matching words"
-            reply = NO_ANSWER_REPLY.format(topics=self.topics, contact=self.config.contact_message)
-            return self._reply(question, "no_answer", reply, reason=f"{best} < {self.config.min_score}")
+        reading = self.reader.read(question)
+        contact = self.config.contact_message
+        if reading.ask_a_clinician:
+            subject = _join(reading.ask_a_clinician)
+            return self._reply(question, "no_answer", CLINICIAN_REPLY.format(subject=subject, contact=contact),
+                               reason=f"personal question: {subject}")
+        if reading.not_covered:
+            subject = _join(reading.not_covered)
+            reply = NOT_COVERED_REPLY.format(subject=subject, topics=self.topics, contact=contact)
+            return self._reply(question, "no_answer", reply, reason=f"not covered: {subject}")
+        ranked = self.rank(reading, MAX_CITATIONS)
+        coverage = self.coverage(reading, ranked[0][0]) if ranked else 0.0
+        if not ranked or ranked[0][1] < self.config.min_score or coverage < MIN_COVERAGE:
+            best = f"best score {ranked[0][1]:.3f}, coverage {coverage:.2f}" if ranked else "no matching words"
+            missing = f"; unknown words: {', '.join(reading.unknown)}" if reading.unknown else ""
+            reply = NO_ANSWER_REPLY.format(topics=self.topics, contact=contact)
+            return self._reply(question, "no_answer", reply,
+                               reason=f"{best} (need {self.config.min_score}, {MIN_COVERAGE}){missing}")
         top_score = ranked[0][1]
         chosen = [r for r in ranked if r[1] >= CO_CITE_RATIO * top_score]
         citations, texts = [], []
         for row, score in chosen:
             section = self.index.sections[row]
-            passage, sentences = self._passage(section, question)
+            passage, sentences = self._passage(section, reading)
             citations.append(Citation(section.article_title, section.title, section.url, passage, round(score, 4)))
             texts.extend(sentences)
-        return self._reply(question, "answered", " ".join(texts), citations, reason=f"best score {top_score:.3f}")
+        return self._reply(question, "answered", " ".join(texts), citations,
+                           reason=f"best score {top_score:.3f}, coverage {coverage:.2f}")
 
-    def _passage(self, section: Section, question: str) -> tuple[str, list[str]]:
+    def _query(self, reading: Reading) -> tuple[np.ndarray, np.ndarray]:
+        """The query as term ids and weights, exactly as ``TfidfVectorizer`` would weight it:
+        ``w(t) = (1 + ln count(t)) * idf(t)``, L2-normalised."""
+        ids, counts = np.unique([self._term_ids[t] for t in reading.terms], return_counts=True)
+        if not len(ids):
+            return ids, np.zeros(0, dtype=np.float32)
+        w = (1.0 + np.log(counts)) * self._idf[ids]
+        return ids, (w / np.linalg.norm(w)).astype(np.float32)
+
+    def scores(self, reading: Reading | str) -> np.ndarray:
+        """Cosine of the (read) question with every section: one score per index row."""
+        if isinstance(reading, str):
+            reading = self.reader.read(reading)
+        ids, w = self._query(reading)
+        engine = self.index.engine
+        if not len(ids):
+            return np.zeros(engine.n_docs, dtype=np.float32)
+        return np.asarray(engine.postings_[ids].T @ w).ravel()
+
+    def rank(self, reading: Reading | str, k: int) -> list[tuple[int, float]]:
+        """The ``k`` best sections as ``(row, cosine)``, best first."""
+        return self.index.engine.top(self.scores(reading), k)
+
+    def coverage(self, reading: Reading, row: int) -> float:
+        """Share of the question's content that section ``row`` contains::
+
+            coverage = sum(weight(u) for u in units if u has a term in the section) / sum(weight(u))
+
+        where ``weight(u)`` says how much the unit's rarest term tells sections apart and a unit the
+        corpus lacks has a fixed weight (see :class:`Reader`). A question made only of words found
+        everywhere ("what is botox?") is covered by any section: 1. No content at all: 0.
+        """
+        terms = sorted({t for u in reading.units for t in u.terms})
+        if not terms:
+            return 0.0
+        total = sum(u.weight for u in reading.units)
+        if total <= 0:
+            return 1.0
+        column = self.index.engine.postings_[[self._term_ids[t] for t in terms]][:, row].toarray().ravel()
+        present = {t for t, v in zip(terms, column) if v}
+        return sum(u.weight for u in reading.units if u.terms & present) / total
+
+    def _passage(self, section: Section, reading: Reading) -> tuple[str, list[str]]:
         """The best sentences of a section for the question, and the contiguous passage holding them."""
         spans = sentence_spans(section.text)
         texts = [section.text[a:b] for a, b in spans]
-        engine = self.index.engine
-        q = engine.query_vector(question)
-        sent = engine.vectorizer_.transform(texts)
-        scores = np.asarray((sent @ q.T).todense()).ravel()
+        ids, w = self._query(reading)
+        sent = self.index.engine.vectorizer_.transform(texts)
+        scores = np.asarray(sent[:, ids] @ w).ravel() if len(ids) else np.zeros(len(texts))
         keep = max(1, min(self.config.max_answer_sentences, len(texts)))
         # The window of `keep` neighbouring sentences with the most weight, around the best sentence,
         # less sentences at either end that share no word with the question.
@@ -153,3 +227,8 @@ class Bot:
             hi -= 1
         passage = section.text[spans[lo][0] : spans[hi][1]]
         return passage, texts[lo : hi + 1]
+
+
+def _join(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]

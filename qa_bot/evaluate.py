@@ -84,8 +84,7 @@ def evaluate(bot, cases: list[dict]) -> dict:
 
 
 def _ranked_sections(bot, question: str, k: int) -> list[str]:
-    engine = bot.index.engine
-    return [bot.index.sections[row].title for row, _ in engine.top(engine.scores(question), k)]
+    return [bot.index.sections[row].title for row, _ in bot.rank(question, k)]
 
 
 def format_report(report: dict) -> str:

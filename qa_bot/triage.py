@@ -32,6 +32,9 @@ NOT_URGENT = _rx(
     r"\b(?:had|after|since|from|history of|years? ago|months? ago) (?:a |my |the )?(?:stroke|heart attack|seizure)s?\b[^.?!]*?(?:ago|years?|months?|history)?",
     r"\bstroke (?:years?|months?) ago\b",
     r"\bpost[- ]?stroke\b",
+    # stroke as a cause or a past event, not as something happening now
+    r"\bstroke[- ](?:related|induced|caused|survivors?|rehab\w*|recovery|patients?)\b",
+    r"\b(?:after|since|following|from|caused by|because of) (?:a |my |the |his |her |their )?stroke\b",
 )
 
 URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
@@ -39,9 +42,13 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\b(?:kill|killing|hurt|hurting|harm|harming) (?:my ?self|myself)\b",
         r"\bsuicid\w*", r"\bend (?:my|it all|my own) ?(?:life)?\b(?! of)", r"\bend it all\b",
         r"\b(?:want|wanna|going|ready) to die\b", r"\bno reason to live\b", r"\bbetter off dead\b",
-        r"\btake my (?:own )?life\b", r"\bself[- ]?harm\w*")),
+        r"\btake my (?:own )?life\b", r"\bself[- ]?harm\w*",
+        r"\b(?:don't|do not|dont|no longer) want to (?:live|be alive|be here|wake up)\b",
+        r"\b(?:nothing|no point) (?:to live for|in living)\b")),
     ("emergency", "chest pain", _rx(
         r"\bchest (?:pain|hurts?|pressure|tightness|is tight)\b", r"\b(?:pain|pressure|tightness) in my chest\b",
+        r"\bchest (?:feels?|is|feeling) (?:very |really |so )?(?:tight|heavy|crushed|crushing|squeezed)\b",
+        r"\bcrushing (?:pain|chest)\b",
         r"\bheart attack\b")),
     ("emergency", "stroke signs", _rx(
         r"\bstroke\b", r"\bface (?:is )?droop\w*", r"\bdrooping face\b", r"\bslurr\w* (?:speech|words)\b",
@@ -50,13 +57,16 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
     ("emergency", "trouble breathing, swallowing or speaking", _rx(
         r"\b(?:can ?not|cannot|can't|cant|unable to|trouble|difficulty|hard to|struggling to|problems?) "
         r"(?:properly |really )?(?:breath\w*|swallow\w*|speak\w*|talk\w*)",
-        r"\bshort(?:ness)? of breath\b", r"\bchoking\b", r"\bgasping\b", r"\bnot breathing\b",
+        r"\bshort(?:ness)? of breath\b", r"\bchoking\b", r"\bgasping\b",
+        r"\b(?:not|isn't|is not|stopped|stops|aren't|wasn't) breathing\b", r"\bcatch (?:my|his|her|their) breath\b",
+        r"\bstruggling for (?:air|breath)\b",
         r"\bthroat (?:is )?(?:closing|swelling|swollen)\b")),
     ("emergency", "severe allergic reaction", _rx(
         r"\banaphyla\w*", r"\b(?:tongue|lips?|face|throat) (?:is |are )?(?:swelling|swollen)\b",
         r"\bsevere allergic\b", r"\ballergic reaction\b.*\b(?:breath|swell|hives)")),
     ("emergency", "overdose or poisoning", _rx(
-        r"\boverdos\w*", r"\btook too (?:many|much)\b", r"\bswallowed (?:a bottle|the whole|all)\b", r"\bpoison\w*")),
+        r"\boverdos\w*", r"\btook (?:way |far |a lot )?too (?:many|much)\b",
+        r"\btoo many (?:pills|tablets|painkillers|pain pills)\b", r"\bswallowed (?:a bottle|the whole|all)\b", r"\bpoison\w*")),
     ("emergency", "heavy bleeding", _rx(
         r"\b(?:bleeding|blood) (?:heavily|a lot|won't stop|will not stop|that won't stop|everywhere)\b",
         r"\b(?:heavy|severe|uncontrolled) bleeding\b", r"\bwon't stop bleeding\b")),
@@ -71,9 +81,11 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
 # Whole messages that are only small talk (after folding and trimming punctuation).
 SMALLTALK = _rx(
     r"(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|yo)(?: there)?(?: bot)?",
-    r"(?:thanks?|thank you|thx|ty|cheers|many thanks)(?: (?:so|very) much)?(?: for (?:the|your) help)?(?: bot)?",
+    r"(?:thanks?|thank you|thx|ty|cheers|many thanks)(?: (?:so|very) much| a lot| a million)?"
+    r"(?: for (?:the|your|all your) help)?(?: bot)?",
     r"(?:bye|goodbye|good bye|see you|see ya|farewell|take care|good night)(?: then| now)?",
     r"(?:who|what) are you", r"what can you do", r"what do you do", r"how can you help(?: me)?",
+    r"what (?:can|do) you (?:help|answer)(?: me)?(?: with)?", r"what (?:can|should) i ask(?: you)?",
     r"what (?:can|do) you know(?: about)?", r"help", r"are you (?:a )?(?:bot|robot|human|real)",
     r"how are you(?: doing)?(?: today)?", r"ok(?:ay)?", r"great", r"cool",
 )

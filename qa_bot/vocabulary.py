@@ -1,0 +1,253 @@
+"""Patient language: the clinic's vocabulary file and reading a question against the corpus.
+
+The vocabulary (``vocabulary.yaml`` in the corpus folder, edited by clinic staff) has four parts:
+
+``same_as``
+    ``"article words": [patient phrases]``. A patient phrase found in a question adds the
+    article words to the search (the question's own words stay too).
+``not_covered`` / ``ask_a_clinician``
+    ``"topic as the reply names it": [phrases]``. Topics the articles do not answer (cost,
+    side effects...) and personal questions only a clinician can decide (doses, diagnosis).
+``ignore``
+    Words that say nothing about a question's topic ("help", "tell"), left out of coverage.
+
+Phrases are matched on stemmed, case- and accent-folded words, stop words included, so
+"Shots", "shot" and "shóts" are one phrase, and "side effects" still needs both of its words.
+
+It is applied at query time only, so the saved index does not depend on it and editing it
+needs no rebuild. Words the corpus does not know are first checked for typos against the
+corpus's terms and the vocabulary's own words (see :meth:`Reader.correct`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rapidfuzz.distance import Indel, OSA
+
+from .analysis import Analyzer
+from .errors import CorpusError
+
+FILE_NAME = "vocabulary.yaml"
+SECTIONS = ("same_as", "not_covered", "ask_a_clinician")
+
+# Typo tolerance, on stems (so "migranes" and "migrane" behave alike). A typo keeps its first letter
+# (people rarely get that wrong, and requiring it stops "cost" from becoming "most"); then either
+# two neighbouring letters are swapped ("pian", 4+ letters) or, for stems of 5+ letters, the stems
+# are at least this similar (Indel ratio, where a changed letter costs 2: "insurance"/"injuries"
+# stays apart at 0.80). Shorter stems are too often other real words ("feel" vs "fee").
+MIN_TYPO_SIMILARITY = 0.85
+MIN_SWAP_LENGTH = 4
+MIN_TYPO_LENGTH = 5
+# Words of one or two letters ("fr", "u") carry no topic and are left out of a question's content.
+MIN_WORD_LENGTH = 3
+UNKNOWN_WEIGHT = math.log(3)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The parsed vocabulary: each phrase as its tuple of stems, with what it stands for."""
+
+    same_as: tuple[tuple[tuple[str, ...], str], ...] = ()
+    not_covered: tuple[tuple[tuple[str, ...], str], ...] = ()
+    ask_a_clinician: tuple[tuple[tuple[str, ...], str], ...] = ()
+    ignore: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_dict(cls, data: Mapping | None, analyzer: Analyzer | None = None, origin: str = "vocabulary") -> "Vocabulary":
+        analyzer = analyzer or Analyzer()
+        data = data or {}
+        if not isinstance(data, Mapping):
+            raise CorpusError(origin, "the vocabulary must be a mapping with same_as, not_covered, ask_a_clinician, ignore")
+        unknown = set(data) - set(SECTIONS) - {"ignore"}
+        if unknown:
+            raise CorpusError(origin, f"unknown part(s) {', '.join(sorted(map(str, unknown)))}; "
+                              f"known: {', '.join(SECTIONS)}, ignore")
+        parts = {}
+        for part in SECTIONS:
+            entries = data.get(part) or {}
+            if not isinstance(entries, Mapping):
+                raise CorpusError(origin, f"'{part}' must map a name to a list of phrases")
+            phrases = []
+            for target, items in entries.items():
+                if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                    # YAML reads bare yes/no/on/off as true/false: say so, it is the usual cause.
+                    raise CorpusError(origin, f"{part} -> '{target}': give a list of phrases, each one text "
+                                      "(put words like yes, no, true, on, off in quotes)")
+                for item in items:
+                    stems = _stems(analyzer, item)
+                    if stems:
+                        phrases.append((stems, str(target)))
+            parts[part] = tuple(phrases)
+        ignore = data.get("ignore") or []
+        if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
+            raise CorpusError(origin, "'ignore' must be a list of words, each one text "
+                              "(put words like yes, no, true, on, off in quotes)")
+        return cls(ignore=frozenset(s for w in ignore for s in _stems(analyzer, w)), **parts)
+
+    @classmethod
+    def load(cls, path: Path, analyzer: Analyzer | None = None) -> "Vocabulary":
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise CorpusError(path, f"cannot read the vocabulary ({exc.strerror or exc})") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise CorpusError(path, f"not valid YAML ({getattr(exc, 'problem', exc)})",
+                              mark.line + 1 if mark else None) from None
+        return cls.from_dict(data, analyzer, str(path))
+
+    @classmethod
+    def for_corpus(cls, corpus_dir: Path, analyzer: Analyzer | None = None) -> "Vocabulary":
+        """The corpus folder's vocabulary file, or an empty vocabulary when it has none."""
+        path = Path(corpus_dir) / FILE_NAME
+        return cls.load(path, analyzer) if path.is_file() else cls()
+
+    def stems(self) -> set[str]:
+        """Every stem the vocabulary mentions (patient phrases; typos are corrected towards these too)."""
+        out = set(self.ignore)
+        for part in SECTIONS:
+            for stems, _ in getattr(self, part):
+                out.update(stems)
+        return out
+
+
+def _stems(analyzer: Analyzer, phrase: str) -> tuple[str, ...]:
+    return tuple(analyzer.term(w) for w in analyzer.words(phrase))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One piece of a question's content: the index terms that satisfy it (none: the corpus lacks it)."""
+
+    text: str
+    terms: frozenset[str]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the bot made of a question."""
+
+    terms: tuple[str, ...]  # index terms to search: the question's (typos corrected) plus matched phrases' article terms
+    units: tuple[Unit, ...]  # the question's informative content, for coverage
+    not_covered: tuple[str, ...]  # topics (as named in the vocabulary) the articles do not answer
+    ask_a_clinician: tuple[str, ...]
+    corrections: tuple[tuple[str, str], ...]  # (word as typed, word it was read as)
+
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        return tuple(u.text for u in self.units if not u.terms)
+
+
+class Reader:
+    """Reads questions against one corpus's terms with one vocabulary.
+
+    ``known`` maps index terms (stems) to their smoothed idf ``1 + ln((1 + n) / (1 + df))``, as
+    a fitted ``TfidfVectorizer`` has it. A unit's weight is how much its rarest term tells the
+    sections apart, ``idf - 1 = ln((1 + n) / (1 + df))``: 0 for a word in every section (such
+    as "botox"), so such words alone never make a question look covered. A word the corpus lacks
+    weighs ``ln 3``, as much as a term found in about a third of the sections: enough that
+    "botox for teeth grinding" is mostly missing, not so much that one odd word ("what is the
+    *definition* of chronic pain") sinks a question that is otherwise well covered.
+    """
+
+    def __init__(self, vocabulary: Vocabulary, analyzer: Analyzer, known: Mapping[str, float], n_docs: int):
+        self.vocabulary = vocabulary
+        self.analyzer = analyzer
+        self.known = known
+        self.unknown_weight = UNKNOWN_WEIGHT
+        self._phrases = {}
+        for part in SECTIONS:
+            for stems, target in getattr(vocabulary, part):
+                self._phrases.setdefault(stems[0], []).append((stems, part, target))
+        for options in self._phrases.values():
+            options.sort(key=lambda o: -len(o[0]))  # longest phrase first
+        self._targets = {t: self._terms(t) for _, t in vocabulary.same_as}
+        by_letter: dict[str, list[str]] = {}
+        for stem in sorted(set(known) | vocabulary.stems()):
+            if stem.isalpha() and len(stem) >= MIN_SWAP_LENGTH:
+                by_letter.setdefault(stem[0], []).append(stem)
+        self._candidates = by_letter
+        self._corrected: dict[str, str | None] = {}
+
+    def _terms(self, text: str) -> frozenset[str]:
+        return frozenset(t for t in self.analyzer(text) if t in self.known)
+
+    def is_known(self, stem: str) -> bool:
+        return stem in self.known or stem in self._phrases or stem in self.vocabulary.ignore
+
+    def correct(self, stem: str) -> str | None:
+        """The known stem a misspelt one most likely meant, or None (see MIN_TYPO_SIMILARITY)."""
+        if stem in self._corrected:
+            return self._corrected[stem]
+        best = None
+        if len(stem) >= MIN_SWAP_LENGTH and stem.isalpha():
+            for cand in self._candidates.get(stem[0], ()):
+                swapped = len(cand) == len(stem) and OSA.distance(stem, cand) == 1 and sorted(cand) == sorted(stem)
+                if swapped:
+                    sim = 1.0
+                elif len(stem) >= MIN_TYPO_LENGTH and len(cand) >= MIN_TYPO_LENGTH:
+                    sim = Indel.normalized_similarity(stem, cand)
+                else:
+                    continue
+                if sim >= MIN_TYPO_SIMILARITY and (best is None or sim > best[0]):
+                    best = (sim, cand)
+        if len(self._corrected) < 100_000:  # bounded: questions are user input
+            self._corrected[stem] = best[1] if best else None
+        return best[1] if best else None
+
+    def read(self, question: str) -> Reading:
+        words = self.analyzer.words(question)
+        stems = [self.analyzer.term(w) for w in words]
+        corrections = []
+        for i, (w, s) in enumerate(zip(words, stems)):
+            if w in self.analyzer.stop_words or self.is_known(s) or not w.isalpha():
+                continue
+            fixed = self.correct(s)
+            if fixed:
+                stems[i] = fixed
+                corrections.append((w, fixed))
+        query, units, found = [], [], {part: [] for part in SECTIONS}
+        i = 0
+        while i < len(stems):
+            match = next((o for o in self._phrases.get(stems[i], ()) if tuple(stems[i : i + len(o[0])]) == o[0]), None)
+            if match:
+                phrase, part, target = match
+                text = " ".join(words[i : i + len(phrase)])
+                if target not in found[part]:
+                    found[part].append(target)
+                if part == "same_as":
+                    terms = self._targets[target]
+                    query += [s for s in phrase if s in self.known] + sorted(terms)
+                    units.append(Unit(text, terms, self._weight(terms)))
+                i += len(phrase)
+                continue
+            w, s = words[i], stems[i]
+            if w not in self.analyzer.stop_words:
+                query.append(s)
+            if self._informative(w, s):
+                terms = frozenset([s]) if s in self.known else frozenset()
+                units.append(Unit(w, terms, self._weight(terms)))
+            i += 1
+        return Reading(tuple(t for t in query if t in self.known), tuple(units), tuple(found["not_covered"]), tuple(found["ask_a_clinician"]),
+                       tuple(corrections))
+
+    def _informative(self, word: str, stem: str = "") -> bool:
+        """Does this word say something about the question's topic? Stop words (also in contractions:
+        "i'm", "don't"), the vocabulary's ``ignore`` words and one- or two-letter words do not."""
+        if "'" in word:
+            head = word.split("'")[0]
+            return self._informative(head[:-1] if word.endswith("n't") else head)
+        stem = stem or self.analyzer.term(word)
+        return not (word in self.analyzer.stop_words or stem in self.vocabulary.ignore or len(word) < MIN_WORD_LENGTH)
+
+    def _weight(self, terms: frozenset[str]) -> float:
+        if not terms:
+            return self.unknown_weight
+        return max(self.known[t] for t in terms) - 1.0
