@@ -128,8 +128,12 @@
     function addMessage(kind) {
       var item = el("li", { class: "msg " + kind });
       messages.appendChild(item);
-      item.scrollIntoView({ block: "end" });
       return item;
+    }
+
+    /** Scroll so a new message shows: all of it if it fits, else its start (read from the top). */
+    function reveal(item) {
+      messages.scrollTop = item.offsetTop - messages.offsetTop - 12; // the browser clamps to the end
     }
 
     function announce(text, urgent) {
@@ -191,6 +195,7 @@
         item.appendChild(sources);
       }
       item.appendChild(el("p", { class: "disclaimer" }, data.disclaimer));
+      reveal(item);
       var spoken = (urgent ? "Urgent. " : "") + data.answer +
         (cites.length ? " Source: " + cites.map(function (c) { return c.section; }).join(", ") + "." : "");
       announce(spoken, urgent);
@@ -199,6 +204,7 @@
     function showProblem(message) {
       var item = addMessage("bot notice");
       item.appendChild(el("p", {}, message));
+      reveal(item);
       announce(message, false);
     }
 
@@ -213,6 +219,7 @@
         request(question);
       });
       item.appendChild(retry);
+      reveal(item);
       announce(text, false);
     }
 
@@ -220,7 +227,9 @@
 
     function ask(question) {
       if (state.busy || !question.trim()) return;
-      addMessage("user").appendChild(el("p", {}, question));
+      var item = addMessage("user");
+      item.appendChild(el("p", {}, question));
+      reveal(item);
       request(question);
     }
 
@@ -230,6 +239,7 @@
       var typing = addMessage("bot typing");
       typing.appendChild(el("span", { class: "sr-only" }, "The assistant is typing"));
       for (var i = 0; i < 3; i++) typing.appendChild(el("span", { class: "dot", "aria-hidden": "true" }));
+      reveal(typing);
 
       var options = {
         method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
