@@ -157,14 +157,15 @@ class Engine:
         # bm25: sum the query terms' postings directly. vectorizer.transform would do the same
         # through sparse products at several times the cost per query.
         terms = [j for j in map(self.vocabulary_.get, self.analyzer(query)) if j is not None]
-        if not terms:
+        best = self.term_max_[terms].sum()
+        if not best:  # no known words, or only words every document has (idf' = 0)
             return np.zeros(self.n_docs, dtype=np.float32)
         p = self.postings_
         spans = [(p.indptr[j], p.indptr[j + 1]) for j in terms]
         docs = np.concatenate([p.indices[a:z] for a, z in spans])
         weights = np.concatenate([p.data[a:z] for a, z in spans])
         scores = np.bincount(docs, weights=weights, minlength=self.n_docs)
-        return scores / self.term_max_[terms].sum()
+        return scores / best
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` best documents as ``(id, score)``, best first; documents scoring 0 are left out."""

@@ -1,0 +1,125 @@
+"""The retrievers compared, behind one small interface: ``build(records)``, ``search(query, k)``, ``save(folder)``.
+
+Each answers one query at a time through its leanest public path, so that throughput compares
+the engines, not batching tricks: qa-bot through ``Engine.search``; bm25s through
+``get_scores_from_ids`` after the same tokenization ``bm25s.tokenize`` applies to the corpus
+(its ``retrieve`` adds per-call overhead meant for batches); scikit-learn through
+``TfidfVectorizer.transform`` and one sparse product.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+
+def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the ``k`` highest non-zero scores, best first (ties by row), as Engine.top ranks."""
+    rows = np.flatnonzero(scores > 0)
+    if len(rows) > k:
+        rows = rows[np.argpartition(-scores[rows], k - 1)[:k]]
+    return rows[np.lexsort((rows, -scores[rows]))]
+
+
+def joined(record: dict) -> str:
+    """Title and text as one field, for the systems without fields."""
+    return f"{record.get('title') or ''} {record['text']}"
+
+
+class QaBot:
+    """qa-bot's own engine, used exactly as its README shows."""
+
+    def __init__(self, weighting: str):
+        self.weighting = weighting
+        self.name = f"qa-bot {weighting}" + (" (current default)" if weighting == "tfidf" else "")
+
+    def build(self, records: list[dict]) -> None:
+        from qa_bot.engine import Engine
+
+        self.engine = Engine.build(records, weighting=self.weighting)
+
+    def search(self, query: str, k: int) -> list[str]:
+        return [doc_id for doc_id, _ in self.engine.search(query, k)]
+
+    def save(self, folder: Path) -> None:
+        self.engine.save(folder)
+
+    def reload(self, folder: Path) -> "QaBot":
+        """The same engine read back from disk (memory-mapped), to check the round trip."""
+        from qa_bot.engine import Engine
+
+        other = QaBot(self.weighting)
+        other.engine = Engine.load(folder, self.engine.params)
+        return other
+
+
+class Bm25s:
+    """bm25s with its defaults (Lucene BM25, k1=1.5, b=0.75), English stop words and PyStemmer."""
+
+    name = "bm25s + PyStemmer"
+
+    def build(self, records: list[dict]) -> None:
+        import bm25s
+        import Stemmer
+        from bm25s.stopwords import STOPWORDS_EN
+
+        self.stemmer = Stemmer.Stemmer("english")
+        tokens = bm25s.tokenize([joined(r) for r in records], stopwords="en", stemmer=self.stemmer, show_progress=False)
+        self.model = bm25s.BM25()
+        self.model.index(tokens, show_progress=False)
+        self.ids = [r["id"] for r in records]
+        self.stop_words = frozenset(STOPWORDS_EN)
+        # bm25s.tokenize's default pattern and steps: lower-case, split, drop stop words, stem.
+        self.split = re.compile(r"(?u)\b\w\w+\b").findall
+
+    def search(self, query: str, k: int) -> list[str]:
+        words = [w for w in self.split(query.lower()) if w not in self.stop_words]
+        term_ids = self.model.get_tokens_ids(self.stemmer.stemWords(words))
+        if not term_ids:
+            return []
+        scores = self.model.get_scores_from_ids(term_ids)
+        return [self.ids[i] for i in top_rows(scores, k)]
+
+    def save(self, folder: Path) -> None:
+        self.model.save(str(folder))
+
+
+class SklearnTfidf:
+    """Plain scikit-learn: ``TfidfVectorizer`` with English stop words and sublinear tf, cosine by a sparse product."""
+
+    name = "scikit-learn TfidfVectorizer"
+
+    def build(self, records: list[dict]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
+        self.matrix = self.vectorizer.fit_transform([joined(r) for r in records]).tocsr()
+        self.ids = [r["id"] for r in records]
+
+    def search(self, query: str, k: int) -> list[str]:
+        q = self.vectorizer.transform([query])
+        if not q.nnz:
+            return []
+        scores = (self.matrix @ q.T).toarray().ravel()
+        return [self.ids[i] for i in top_rows(scores, k)]
+
+    def save(self, folder: Path) -> None:
+        # No pickle: the matrix as arrays, the vocabulary as JSON (as qa-bot and bm25s store theirs).
+        m = self.matrix
+        np.save(folder / "data.npy", m.data)
+        np.save(folder / "indices.npy", m.indices)
+        np.save(folder / "indptr.npy", m.indptr)
+        np.save(folder / "idf.npy", self.vectorizer.idf_)
+        vocabulary = {t: int(i) for t, i in self.vectorizer.vocabulary_.items()}
+        (folder / "vocabulary.json").write_text(json.dumps(vocabulary), encoding="utf-8")
+
+
+SYSTEMS = {
+    "qa-bot-bm25": lambda: QaBot("bm25"),
+    "qa-bot-tfidf": lambda: QaBot("tfidf"),
+    "bm25s": Bm25s,
+    "sklearn": SklearnTfidf,
+}
