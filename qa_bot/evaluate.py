@@ -84,7 +84,7 @@ def evaluate(bot, cases: list[dict]) -> dict:
 
 
 def _ranked_sections(bot, question: str, k: int) -> list[str]:
-    return [bot.index.sections[row].title for row, _ in bot.rank(question, k)]
+    return [bot.index.sections[r[0]].title for r in bot.rank(question, k)]
 
 
 def format_report(report: dict) -> str:

@@ -46,6 +46,7 @@ MIN_TYPO_LENGTH = 5
 # Words of one or two letters ("fr", "u") carry no topic and are left out of a question's content.
 MIN_WORD_LENGTH = 3
 UNKNOWN_WEIGHT = math.log(3)
+QUESTION_WORDS = frozenset({"does", "doe", "did", "doing"})
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ class Unit:
 class Reading:
     """What the bot made of a question."""
 
-    terms: tuple[str, ...]  # index terms to search: the question's (typos corrected) plus matched phrases' article terms
+    terms: tuple[str, ...]  # index terms of the question's own words (typos corrected)
+    expansions: tuple[str, ...]  # index terms the vocabulary added for matched phrases
     units: tuple[Unit, ...]  # the question's informative content, for coverage
     not_covered: tuple[str, ...]  # topics (as named in the vocabulary) the articles do not answer
     ask_a_clinician: tuple[str, ...]
@@ -175,6 +177,9 @@ class Reader:
                 by_letter.setdefault(stem[0], []).append(stem)
         self._candidates = by_letter
         self._corrected: dict[str, str | None] = {}
+        # Not searched for either: forms of "do" are how questions are asked ("does it work?"), but a
+        # heading like "How Does Botox Work?" makes "does" a rare, heavy index term.
+        self._skip = frozenset(analyzer.stop_words) | QUESTION_WORDS
 
     def _terms(self, text: str) -> frozenset[str]:
         return frozenset(t for t in self.analyzer(text) if t in self.known)
@@ -213,7 +218,7 @@ class Reader:
             if fixed:
                 stems[i] = fixed
                 corrections.append((w, fixed))
-        query, units, found = [], [], {part: [] for part in SECTIONS}
+        query, added, units, found = [], [], [], {part: [] for part in SECTIONS}
         i = 0
         while i < len(stems):
             match = next((o for o in self._phrases.get(stems[i], ()) if tuple(stems[i : i + len(o[0])]) == o[0]), None)
@@ -223,19 +228,21 @@ class Reader:
                 if target not in found[part]:
                     found[part].append(target)
                 if part == "same_as":
-                    terms = self._targets[target]
-                    query += [s for s in phrase if s in self.known] + sorted(terms)
+                    own = [s for s in phrase if s in self.known and s not in self._skip]
+                    terms = self._targets[target] | frozenset(own)
+                    query += own
+                    added += sorted(self._targets[target] - frozenset(own))
                     units.append(Unit(text, terms, self._weight(terms)))
                 i += len(phrase)
                 continue
             w, s = words[i], stems[i]
-            if w not in self.analyzer.stop_words:
+            if w not in self._skip:
                 query.append(s)
             if self._informative(w, s):
                 terms = frozenset([s]) if s in self.known else frozenset()
                 units.append(Unit(w, terms, self._weight(terms)))
             i += 1
-        return Reading(tuple(t for t in query if t in self.known), tuple(units), tuple(found["not_covered"]), tuple(found["ask_a_clinician"]),
+        return Reading(tuple(t for t in query if t in self.known), tuple(added), tuple(units), tuple(found["not_covered"]), tuple(found["ask_a_clinician"]),
                        tuple(corrections))
 
     def _informative(self, word: str, stem: str = "") -> bool:
