@@ -50,8 +50,26 @@ def _rate(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
 
+def check_sections(bot, cases: list[dict]) -> None:
+    """Refuse a question file naming sections the corpus lacks: such a case could never pass,
+    and a mistyped title would otherwise show up as a quality problem."""
+    titles = {s.title for s in bot.index.sections}
+    unknown = sorted({t for c in cases for t in c.get("sections", []) if t not in titles})
+    if unknown:
+        raise UsageError(f"unknown section title(s) {', '.join(map(repr, unknown))}; "
+                         f"the corpus has: {', '.join(sorted(titles))}")
+
+
 def evaluate(bot, cases: list[dict]) -> dict:
-    """Ask every case and report the quality figures and each miss."""
+    """Ask every case and report the quality figures and each miss.
+
+    top1: answered with an acceptable section cited first, over the answerable cases;
+    recall_at_3: an acceptable section among the bot's three best-ranked, whatever the status;
+    answered_rate: answerable cases answered at all; out_of_scope_rejected: ``no_answer`` cases
+    given ``no_answer``; urgent_recall: ``urgent`` cases flagged urgent; false_urgent: other cases
+    flagged urgent (a count); smalltalk_accuracy: small-talk cases recognised.
+    """
+    check_sections(bot, cases)
     results = []
     for case in cases:
         a = bot.ask(case["question"])

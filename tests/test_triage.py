@@ -1,0 +1,121 @@
+"""Triage verdicts: emergencies and crises caught, history and idiom not mistaken for them."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_bot.config import Config
+from qa_bot.triage import triage
+
+EMERGENCIES = [
+    ("I have crushing chest pain and my left arm hurts", "chest pain"),
+    ("my chest feels tight and I can't catch my breath", "chest pain"),
+    ("I think I'm having a heart attack", "chest pain"),
+    ("I think I'm having a stroke", "stroke signs"),
+    ("my dad's face is drooping", "stroke signs"),
+    ("signs of a stroke right now, my arm went numb", "stroke signs"),
+    ("her speech is slurred words all mixed", "stroke signs"),
+    ("I got botox yesterday and now I can't swallow properly", "trouble breathing, swallowing or speaking"),
+    ("after my injection I'm having trouble breathing", "trouble breathing, swallowing or speaking"),
+    ("my husband isn't breathing", "trouble breathing, swallowing or speaking"),
+    ("I'm short of breath", "trouble breathing, swallowing or speaking"),
+    ("my throat is swelling up after the shot", "trouble breathing, swallowing or speaking"),
+    ("severe allergic reaction, my lips are swollen", "severe allergic reaction"),
+    ("I think it's anaphylaxis", "severe allergic reaction"),
+    ("I overdosed on my medication", "overdose or poisoning"),
+    ("I took way too many pain pills", "overdose or poisoning"),
+    ("I'm bleeding heavily and it won't stop", "heavy bleeding"),
+    ("my wife collapsed and won't wake up", "unresponsive or confused person"),
+    ("he is unconscious", "unresponsive or confused person"),
+    ("worst headache of my life came on suddenly", "sudden worst-ever headache"),
+    ("sudden severe headache out of nowhere", "sudden worst-ever headache"),
+    ("MY CHEST HURTS", "chest pain"),  # shouting is still an emergency
+    ("Ｉ ｃａｎ'ｔ ｂｒｅａｔｈｅ", "trouble breathing, swallowing or speaking"),  # full-width letters fold
+]
+
+CRISES = [
+    "I want to end my life",
+    "i'm going to end my life tonight",
+    "I've been thinking about killing myself",
+    "I don't want to live anymore",
+    "sometimes I feel suicidal",
+    "I'd be better off dead",
+    "I want to hurt myself",
+]
+
+# Look alarming, are not an emergency now: history, causes and idiom.
+NOT_URGENT = [
+    "spasticity after a stroke years ago, can injections help the stiffness?",
+    "I had a stroke years ago and have spasticity in my arm",
+    "botox for stroke-related spasticity",
+    "does botox help post-stroke stiffness",
+    "muscle spasms since my stroke",
+    "the pain is killing me, can botox help my back?",
+    "I'm dying to know if botox helps shingles pain",
+    "my migraines are so bad I could die",
+    "my chest of drawers fell on my foot",  # "chest" alone is not chest pain
+    "botox for chronic migraine",
+    "what is the worst part of neuropathy",
+]
+
+SMALLTALK = ["hello", "Hi there!", "hey", "good morning", "thanks a lot", "thank you so much for your help",
+             "bye", "goodbye!", "who are you?", "what can you do", "what can you help me with?", "how are you"]
+
+QUESTIONS = ["hello, can botox help migraines?", "thanks, and what about back pain?", "botox for neck pain",
+             "what does botox cost"]
+
+
+@pytest.mark.parametrize("question,reason", EMERGENCIES)
+def test_emergencies_are_urgent(question, reason):
+    verdict = triage(question)
+    assert (verdict.kind, verdict.reason) == ("emergency", reason)
+
+
+@pytest.mark.parametrize("question", CRISES)
+def test_thoughts_of_suicide_are_a_crisis(question):
+    assert triage(question).kind == "crisis"
+
+
+@pytest.mark.parametrize("question", NOT_URGENT)
+def test_history_and_idiom_are_not_urgent(question):
+    assert triage(question).kind == "question"
+
+
+@pytest.mark.parametrize("question", SMALLTALK)
+def test_small_talk(question):
+    assert triage(question).kind == "smalltalk"
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_a_real_question_is_not_small_talk(question):
+    assert triage(question).kind == "question"
+
+
+def test_urgent_answer_has_the_message_and_no_passage(bot):
+    a = bot.ask("I can't breathe after my botox injection")
+    assert a.status == "urgent"
+    assert a.answer == bot.config.emergency_message
+    assert a.citations == ()
+    assert "911" in a.answer
+
+
+def test_crisis_answer_gives_the_crisis_line_first(bot):
+    a = bot.ask("I want to end my life")
+    assert a.status == "urgent"
+    assert a.answer.startswith(bot.config.crisis_message)
+    assert "988" in a.answer and "911" in a.answer
+    assert a.citations == ()
+
+
+def test_emergency_message_is_configurable(bot):
+    from qa_bot.answer import Bot
+
+    local = Bot(bot.index, Config(corpus=bot.config.corpus, emergency_message="Call 000 now."))
+    assert local.ask("my chest hurts").answer == "Call 000 now."
+
+
+def test_small_talk_reply_says_what_the_bot_covers(bot):
+    a = bot.ask("what can you do?")
+    assert a.status == "smalltalk"
+    assert "Botox in Chronic Migraine Treatment" in a.answer
+    assert a.citations == ()
