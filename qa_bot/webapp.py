@@ -14,10 +14,11 @@ registers three parts, each with its own ``init_*`` function:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 
-from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory
+from flask import Flask, Response, abort, current_app, jsonify, render_template, request, send_from_directory
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
@@ -65,6 +66,7 @@ def create_app(config: Config | None = None, bot: Bot | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["qa_bot"] = bot or Bot.from_config(config)
     app.extensions["qa_bot_config"] = config
+    app.extensions["qa_bot_answer"] = _answerer(app.extensions["qa_bot"], config.answer_cache_size)
     init_api(app)
     init_cors(app, config.cors_origins)
     init_site(app)
@@ -73,9 +75,20 @@ def create_app(config: Config | None = None, bot: Bot | None = None) -> Flask:
 
 
 def _bot() -> Bot:
-    from flask import current_app
-
     return current_app.extensions["qa_bot"]
+
+
+def _answerer(bot: Bot, size: int):
+    """``bot.ask(question).to_dict()``, remembering the last ``size`` distinct questions.
+
+    The index is fixed for the life of the app, so a question always gets the same answer; patients
+    repeat each other (and click the same suggested questions), so each is worked out once per
+    worker. Questions stay in this process's memory only. Errors (UsageError) are not remembered.
+    """
+    def answer(question: str) -> dict:
+        return bot.ask(question).to_dict()
+
+    return functools.lru_cache(maxsize=size)(answer) if size else answer
 
 
 # --- API -------------------------------------------------------------------------------------
@@ -88,10 +101,10 @@ def init_api(app: Flask) -> None:
     def api_ask():
         question = _question_from_body()
         try:
-            answer = _bot().ask(question)
+            answer = current_app.extensions["qa_bot_answer"](question)
         except UsageError as exc:
             raise ApiError(400, "invalid_question", str(exc)) from None
-        return jsonify(answer.to_dict())
+        return jsonify(answer)
 
     @app.get("/api/health")
     def api_health():
