@@ -17,6 +17,8 @@ from .index import open_index
 # gthread workers keep connections alive between requests (the sync worker closes each one), so
 # a page with the widget does not pay for a new connection per question.
 THREADS_PER_WORKER = 4
+# Settings that older gunicorn versions do not have; skipped there.
+OPTIONAL_SETTINGS = {"control_socket_disable"}
 
 
 class QaBotServer(BaseApplication):
@@ -37,15 +39,18 @@ class QaBotServer(BaseApplication):
             "proc_name": "qa-bot",
             # Each worker builds its own app after the fork: the index is loaded once per worker.
             "preload_app": False,
+            # gunicorn 27's control socket lives at one path per user: two servers would collide.
+            "control_socket_disable": True,
             **(options or {}),
         }
         super().__init__()
 
     def load_config(self):
         for key, value in self.options.items():
-            if key not in self.cfg.settings:
+            if key in self.cfg.settings:
+                self.cfg.set(key, value)
+            elif key not in OPTIONAL_SETTINGS:
                 raise ValueError(f"unknown gunicorn setting {key!r}")
-            self.cfg.set(key, value)
 
     def load(self):
         from .webapp import create_app
