@@ -215,15 +215,12 @@ class Bot:
             coverage = sum(weight(u) for u in units if u has a term in the section) / sum(weight(u))
 
         where ``weight(u)`` says how much the unit's rarest term tells sections apart and a unit the
-        corpus lacks has a fixed weight (see :class:`Reader`). A question made only of words found
-        everywhere ("what is botox?") is covered by any section: 1. No content at all: 0.
+        corpus lacks has a fixed weight (see :class:`Reader`). No known content at all: 0.
         """
         terms = sorted({t for u in reading.units for t in u.terms})
         if not terms:
             return [0.0] * len(rows)
         total = sum(u.weight for u in reading.units)
-        if total <= 0:
-            return [1.0] * len(rows)
         present = self.index.engine.postings_[[self._term_ids[t] for t in terms]][:, rows].toarray() != 0
         out = []
         for j in range(len(rows)):

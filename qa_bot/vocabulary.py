@@ -46,6 +46,9 @@ MIN_TYPO_LENGTH = 5
 # Words of one or two letters ("fr", "u") carry no topic and are left out of a question's content.
 MIN_WORD_LENGTH = 3
 UNKNOWN_WEIGHT = math.log(3)
+# A known word never weighs quite nothing, or in a one-article corpus (every word in every section)
+# any unknown word would make every question look uncovered.
+MIN_KNOWN_WEIGHT = 0.05
 QUESTION_WORDS = frozenset({"does", "doe", "did", "doing"})
 
 
@@ -153,7 +156,7 @@ class Reader:
     ``known`` maps index terms (stems) to their smoothed idf ``1 + ln((1 + n) / (1 + df))``, as
     a fitted ``TfidfVectorizer`` has it. A unit's weight is how much its rarest term tells the
     sections apart, ``idf - 1 = ln((1 + n) / (1 + df))``: 0 for a word in every section (such
-    as "botox"), so such words alone never make a question look covered. A word the corpus lacks
+    as "botox", floored at ``MIN_KNOWN_WEIGHT``), so such words barely count. A word the corpus lacks
     weighs ``ln 3``, as much as a term found in about a third of the sections: enough that
     "botox for teeth grinding" is mostly missing, not so much that one odd word ("what is the
     *definition* of chronic pain") sinks a question that is otherwise well covered.
@@ -252,9 +255,9 @@ class Reader:
             head = word.split("'")[0]
             return self._informative(head[:-1] if word.endswith("n't") else head)
         stem = stem or self.analyzer.term(word)
-        return not (word in self.analyzer.stop_words or stem in self.vocabulary.ignore or len(word) < MIN_WORD_LENGTH)
+        return not (word in self._skip or stem in self.vocabulary.ignore or len(word) < MIN_WORD_LENGTH)
 
     def _weight(self, terms: frozenset[str]) -> float:
         if not terms:
             return self.unknown_weight
-        return max(self.known[t] for t in terms) - 1.0
+        return max(max(self.known[t] for t in terms) - 1.0, MIN_KNOWN_WEIGHT)
