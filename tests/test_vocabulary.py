@@ -199,5 +199,5 @@ def test_a_word_in_every_section_weighs_almost_nothing(reader):
     (botox,) = reader.read("botox").units  # in all sections but one
     (spasm,) = reader.read("dystonia").units  # in one section
     assert pain.weight < botox.weight < 0.2 < spasm.weight
-    (unknown,) = reader.read("insurance").units
+    (unknown,) = reader.read("teeth").units
     assert unknown.weight == UNKNOWN_WEIGHT and not unknown.terms
