@@ -154,7 +154,7 @@ class Bot:
         cosine = ranked[0][1] / ranked[0][2] if ranked else 0.0
         coverage = ranked[0][2] if ranked else 0.0
         if not ranked or cosine < self.config.min_score or coverage < MIN_COVERAGE:
-            best = f"best cosine {cosine:.3f}, coverage {coverage:.2f}" if ranked else "no matching words"
+            best = f"best score {cosine:.3f}, coverage {coverage:.2f}" if ranked else "no matching words"
             missing = f"; unknown words: {', '.join(reading.unknown)}" if reading.unknown else ""
             reply = NO_ANSWER_REPLY.format(topics=self.topics, contact=contact)
             return self._reply(question, "no_answer", reply,
@@ -168,7 +168,7 @@ class Bot:
             citations.append(Citation(section.article_title, section.title, section.url, passage, round(score, 4)))
             texts.extend(sentences)
         return self._reply(question, "answered", " ".join(texts), citations,
-                           reason=f"best cosine {cosine:.3f}, coverage {coverage:.2f}")
+                           reason=f"best score {cosine:.3f}, coverage {coverage:.2f}")
 
     def _query(self, reading: Reading) -> tuple[np.ndarray, np.ndarray]:
         """The query as term ids and L2-normalised weights, as ``TfidfVectorizer`` weights a text:
@@ -181,11 +181,20 @@ class Bot:
         return ids, (w / np.linalg.norm(w)).astype(np.float32)
 
     def scores(self, reading: Reading | str) -> np.ndarray:
-        """Cosine of the (read) question with every section: one score per index row."""
+        """The (read) question's score with every section, one per index row, computed the way the
+        engine scores a text (see engine.py) but from the reader's terms: the cosine for a
+        ``tfidf`` engine; for a ``bm25`` one, the summed postings over the best possible sum."""
         if isinstance(reading, str):
             reading = self.reader.read(reading)
-        ids, w = self._query(reading)
         engine = self.index.engine
+        if engine.weighting == "tfidf":
+            ids, w = self._query(reading)
+        else:
+            ids, counts = np.unique([self._term_ids[t] for t in reading.terms + reading.expansions],
+                                    return_counts=True)
+            best = float((engine.term_max_[ids] * counts).sum()) if len(ids) else 0.0
+            w = (counts / best).astype(np.float32) if best else np.zeros(0, dtype=np.float32)
+            ids = ids if best else ids[:0]
         if not len(ids):
             return np.zeros(engine.n_docs, dtype=np.float32)
         return np.asarray(engine.postings_[ids].T @ w).ravel()
