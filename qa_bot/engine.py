@@ -51,6 +51,7 @@ from .analysis import Analyzer
 
 WEIGHTINGS = ("tfidf", "bm25")
 DEFAULT_TITLE_WEIGHT = {"tfidf": 2, "bm25": 3}
+PROGRESS_MIN_DOCS = 5000  # smaller corpora are analysed in about a second: no bar worth drawing
 
 
 class Engine:
@@ -245,11 +246,10 @@ def _identity(terms: list[str]) -> list[str]:
 
 def _progress(items: list, show: bool):
     """``items``, with a progress bar if asked and standard error is a terminal (never under CI)."""
-    if not show or os.environ.get("CI") or not sys.stderr.isatty():
+    if not show or len(items) < PROGRESS_MIN_DOCS or os.environ.get("CI") or not sys.stderr.isatty():
         return items
     try:
         from tqdm import tqdm
     except ImportError:  # the bar is a nicety; indexing works without it
         return items
-    # delay: small corpora finish before a bar would be worth drawing.
-    return tqdm(items, desc="indexing", unit=" docs", delay=1.0, file=sys.stderr, leave=False)
+    return tqdm(items, desc="indexing", unit=" docs", file=sys.stderr, leave=False)
