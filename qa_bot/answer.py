@@ -151,16 +151,21 @@ class Bot:
             reply = NOT_COVERED_REPLY.format(subject=subject, topics=self.topics, contact=contact)
             return self._reply(question, "no_answer", reply, reason=f"not covered: {subject}")
         ranked = self.rank(reading, MAX_CITATIONS)
-        cosine = ranked[0][1] / ranked[0][2] if ranked else 0.0
+        relevance = ranked[0][1] / ranked[0][2] if ranked else 0.0  # the best section's cosine (or bm25 score)
         coverage = ranked[0][2] if ranked else 0.0
-        if not ranked or cosine < self.config.min_score or coverage < MIN_COVERAGE:
-            best = f"best score {cosine:.3f}, coverage {coverage:.2f}" if ranked else "no matching words"
+        top_score = ranked[0][1] if ranked else 0.0
+        chosen = [r for r in ranked if r[1] >= CO_CITE_RATIO * top_score]
+        if ranked and coverage < MIN_COVERAGE and len(ranked) > 1 and ranked[1][1] / ranked[1][2] >= self.config.min_score:
+            # A question can span two sections ("the mechanism of botulinum toxin"): then both
+            # must hold it between them, and both are cited.
+            coverage = self.coverage(reading, ranked[0][0], ranked[1][0])
+            chosen = ranked[:2]
+        if not ranked or relevance < self.config.min_score or coverage < MIN_COVERAGE:
+            best = f"best score {relevance:.3f}, coverage {coverage:.2f}" if ranked else "no matching words"
             missing = f"; unknown words: {', '.join(reading.unknown)}" if reading.unknown else ""
             reply = NO_ANSWER_REPLY.format(topics=self.topics, contact=contact)
             return self._reply(question, "no_answer", reply,
                                reason=f"{best} (need {self.config.min_score}, {MIN_COVERAGE}){missing}")
-        top_score = ranked[0][1]
-        chosen = [r for r in ranked if r[1] >= CO_CITE_RATIO * top_score]
         citations, texts = [], []
         for row, score, _ in chosen:
             section = self.index.sections[row]
@@ -168,7 +173,7 @@ class Bot:
             citations.append(Citation(section.article_title, section.title, section.url, passage, round(score, 4)))
             texts.extend(sentences)
         return self._reply(question, "answered", " ".join(texts), citations,
-                           reason=f"best score {cosine:.3f}, coverage {coverage:.2f}")
+                           reason=f"best score {relevance:.3f}, coverage {coverage:.2f}")
 
     def _query(self, reading: Reading) -> tuple[np.ndarray, np.ndarray]:
         """The query as term ids and L2-normalised weights, as ``TfidfVectorizer`` weights a text:
@@ -215,27 +220,33 @@ class Bot:
         ranked = sorted(((row, cos * c, c) for (row, cos), c in zip(candidates, covered)), key=lambda r: (-r[1], r[0]))
         return [r for r in ranked if r[1] > 0][:k]
 
-    def coverage(self, reading: Reading, row: int) -> float:
-        return self._coverages(reading, [row])[0]
+    def coverage(self, reading: Reading, *rows: int) -> float:
+        """Share of the question's content that the sections ``rows`` hold between them::
 
-    def _coverages(self, reading: Reading, rows: list[int]) -> list[float]:
-        """Share of the question's content that section ``row`` contains::
-
-            coverage = sum(weight(u) for u in units if u has a term in the section) / sum(weight(u))
+            coverage = sum(weight(u) for u in units if u has a term in the sections) / sum(weight(u))
 
         where ``weight(u)`` says how much the unit's rarest term tells sections apart and a unit the
         corpus lacks has a fixed weight (see :class:`Reader`). No known content at all: 0.
         """
+        return self._cover(reading, set().union(*self._present(reading, list(rows))))
+
+    def _coverages(self, reading: Reading, rows: list[int]) -> list[float]:
+        return [self._cover(reading, here) for here in self._present(reading, rows)]
+
+    def _present(self, reading: Reading, rows: list[int]) -> list[set[str]]:
+        """For each row, which of the question's known terms its section holds."""
         terms = sorted({t for u in reading.units for t in u.terms})
         if not terms:
-            return [0.0] * len(rows)
-        total = sum(u.weight for u in reading.units)
+            return [set() for _ in rows]
         present = self.index.engine.postings_[[self._term_ids[t] for t in terms]][:, rows].toarray() != 0
-        out = []
-        for j in range(len(rows)):
-            here = {t for t, p in zip(terms, present[:, j]) if p}
-            out.append(sum(u.weight for u in reading.units if u.terms & here) / total)
-        return out
+        return [{t for t, p in zip(terms, present[:, j]) if p} for j in range(len(rows))]
+
+    @staticmethod
+    def _cover(reading: Reading, here: set[str]) -> float:
+        total = sum(u.weight for u in reading.units)
+        if not here or not total:
+            return 0.0
+        return sum(u.weight for u in reading.units if u.terms & here) / total
 
     def _passage(self, section: Section, reading: Reading) -> tuple[str, list[str]]:
         """The best sentences of a section for the question, and the contiguous passage holding them."""

@@ -257,7 +257,9 @@ class Reader:
         stem = stem or self.analyzer.term(word)
         return not (word in self._skip or stem in self.vocabulary.ignore or len(word) < MIN_WORD_LENGTH)
 
+    def term_weight(self, term: str) -> float:
+        """How much a known term tells sections apart: ``idf - 1``, at least ``MIN_KNOWN_WEIGHT``."""
+        return max(self.known[term] - 1.0, MIN_KNOWN_WEIGHT)
+
     def _weight(self, terms: frozenset[str]) -> float:
-        if not terms:
-            return self.unknown_weight
-        return max(max(self.known[t] for t in terms) - 1.0, MIN_KNOWN_WEIGHT)
+        return max(map(self.term_weight, terms), default=self.unknown_weight)
