@@ -40,7 +40,7 @@ NOT_URGENT = _rx(
 URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
     ("crisis", "suicidal thoughts", _rx(
         r"\b(?:kill|killing|hurt|hurting|harm|harming) (?:my ?self|myself)\b",
-        r"\bsuicid\w*", r"\bend (?:my|it all|my own) ?(?:life)?\b(?! of)", r"\bend it all\b",
+        r"\bsuicid\w*", r"\bend(?:ing)? (?:my|it all|my own) ?(?:life)?\b(?! of)", r"\bend(?:ing)? it all\b",
         r"\b(?:want|wanna|going|ready) to die\b", r"\bno reason to live\b", r"\bbetter off dead\b",
         r"\btake my (?:own )?life\b", r"\bself[- ]?harm\w*",
         r"\b(?:don't|do not|dont|no longer) want to (?:live|be alive|be here|wake up)\b",
@@ -91,6 +91,10 @@ SMALLTALK = _rx(
 )
 
 
+# Several small-talk phrases in a row ("ok thanks, bye") are still small talk.
+SMALLTALK_RUN = re.compile(f"(?:{SMALLTALK.pattern})(?: (?:{SMALLTALK.pattern}))*")
+
+
 def triage(question: str) -> Verdict:
     """Classify a question before retrieval. Urgent verdicts win over everything else."""
     text = " " + " ".join(fold(question).replace("’", "'").split()) + " "
@@ -100,6 +104,6 @@ def triage(question: str) -> Verdict:
             return Verdict(kind, reason)
     bare = re.sub(r"[^\w' ]+", " ", text)
     bare = " ".join(bare.split())
-    if bare and SMALLTALK.fullmatch(bare):
+    if bare and SMALLTALK_RUN.fullmatch(bare):
         return Verdict("smalltalk", "small talk")
     return Verdict("question")

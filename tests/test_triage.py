@@ -41,6 +41,7 @@ CRISES = [
     "sometimes I feel suicidal",
     "I'd be better off dead",
     "I want to hurt myself",
+    "I feel like ending it all",
 ]
 
 # Look alarming, are not an emergency now: history, causes and idiom.
@@ -59,7 +60,8 @@ NOT_URGENT = [
 ]
 
 SMALLTALK = ["hello", "Hi there!", "hey", "good morning", "thanks a lot", "thank you so much for your help",
-             "bye", "goodbye!", "who are you?", "what can you do", "what can you help me with?", "how are you"]
+             "bye", "goodbye!", "who are you?", "what can you do", "what can you help me with?", "how are you",
+             "thx bye", "ok, thanks. goodbye!"]
 
 QUESTIONS = ["hello, can botox help migraines?", "thanks, and what about back pain?", "botox for neck pain",
              "what does botox cost"]
