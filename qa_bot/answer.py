@@ -1,4 +1,15 @@
-"""Answering: question -> triage -> retrieval -> confidence threshold -> verbatim answer + citations.
+"""Answering: question -> triage -> reading -> retrieval -> confidence -> verbatim answer + citations.
+
+1. Triage (triage.py): emergencies and crises get ``urgent`` and the configured message; greetings,
+   thanks and "what can you do" get ``smalltalk``.
+2. Reading (vocabulary.py): typos corrected, the clinic vocabulary's patient phrases mapped to the
+   articles' words, topics the articles do not cover and personal questions (doses, diagnosis)
+   recognised; the latter two get ``no_answer`` with a reply that names the topic or says a
+   clinician must decide.
+3. Retrieval: TF-IDF over the sections, the best candidates re-ranked by cosine x coverage.
+4. Confidence: answered only if the best section's score reaches ``min_score`` and it (or, for a
+   question spanning two sections, the best two together) holds at least ``MIN_COVERAGE`` of the
+   question's informative content; see :meth:`Bot.coverage`.
 
 ``Bot.ask(question)`` returns an :class:`Answer` whose ``to_dict()`` is the JSON contract shared by
 the CLI and the HTTP API::
