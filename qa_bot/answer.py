@@ -24,14 +24,15 @@ passage is one contiguous stretch of that section's text. Nothing is paraphrased
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from .analysis import sentence_spans
 from .config import Config
-from .corpus import Section
 from .errors import UsageError
 from .index import CorpusIndex, open_index
 from .triage import triage
@@ -49,6 +50,8 @@ MAX_CITATIONS = 2
 MIN_COVERAGE = 0.5
 # How many of the best sections by cosine are re-ranked by coverage (see Bot.rank).
 RERANK_CANDIDATES = 8
+# Sections whose sentences are kept split and vectorised (a large corpus is not split up front).
+SENTENCE_CACHE_SECTIONS = 4096
 
 SMALLTALK_REPLY = (
     "Hello! I'm the clinic's question-answering assistant. I answer questions using our clinic's own "
@@ -129,6 +132,7 @@ class Bot:
         for s in index.sections:
             articles.setdefault(s.article_title, []).append(s.title)
         self.topics = "; ".join(f"{title} ({', '.join(secs)})" for title, secs in articles.items())
+        self._sentences = functools.lru_cache(maxsize=SENTENCE_CACHE_SECTIONS)(self._split)
 
     @classmethod
     def from_config(cls, config: Config | None = None) -> "Bot":
@@ -180,7 +184,7 @@ class Bot:
         citations, texts = [], []
         for row, score, _ in chosen:
             section = self.index.sections[row]
-            passage, sentences = self._passage(section, reading)
+            passage, sentences = self._passage(row, reading)
             citations.append(Citation(section.article_title, section.title, section.url, passage, round(score, 4)))
             texts.extend(sentences)
         return self._reply(question, "answered", " ".join(texts), citations,
@@ -259,13 +263,21 @@ class Bot:
             return 0.0
         return sum(u.weight for u in reading.units if u.terms & here) / total
 
-    def _passage(self, section: Section, reading: Reading) -> tuple[str, list[str]]:
+    def _split(self, row: int) -> tuple[list[tuple[int, int]], list[str], sparse.csr_matrix]:
+        """A section's sentence spans, texts and tf-idf rows (cached per section by ``_sentences``)."""
+        text = self.index.sections[row].text
+        spans = sentence_spans(text)
+        texts = [text[a:b] for a, b in spans]
+        return spans, texts, self.index.engine.vectorizer_.transform(texts).tocsr()
+
+    def _passage(self, row: int, reading: Reading) -> tuple[str, list[str]]:
         """The best sentences of a section for the question, and the contiguous passage holding them."""
-        spans = sentence_spans(section.text)
-        texts = [section.text[a:b] for a, b in spans]
+        section = self.index.sections[row]
+        spans, texts, sent = self._sentences(row)
         ids, w = self._query(reading)
-        sent = self.index.engine.vectorizer_.transform(texts)
-        scores = np.asarray(sent[:, ids] @ w).ravel() if len(ids) else np.zeros(len(texts))
+        query = np.zeros(sent.shape[1], dtype=np.float32)
+        query[ids] = w
+        scores = sent @ query
         keep = max(1, min(self.config.max_answer_sentences, len(texts)))
         # The window of `keep` neighbouring sentences with the most weight, around the best sentence,
         # less sentences at either end that share no word with the question.
