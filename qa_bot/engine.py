@@ -62,7 +62,8 @@ class Engine:
         self.postings_ = postings  # terms x documents: the weights w(t, d) above
         self.ids_ = ids
         self.params = params
-        self.vocabulary_ = vectorizer.vocabulary_
+        # A loaded vectorizer is never fitted: its vocabulary is the one it was given.
+        self.vocabulary_ = getattr(vectorizer, "vocabulary_", None) or vectorizer.vocabulary
         # The largest weight a term can add to a document: the bm25 scores' divisor.
         self.term_max_ = (vectorizer.idf_ - 1) * (params.get("k1", 0) + 1)
 
