@@ -5,9 +5,8 @@ client: C threads, each with one keep-alive http.client connection, for a fixed 
 Phases alternate between a trivial JSON endpoint (GET /api/health) and POST /api/ask with the
 questions of the shared dev set, so both are measured in the same run on the same server.
 Prints requests/s, p50/p99 latency and errors for each, and /api/ask's share of the trivial
-endpoint's throughput (target: at least 70%, with no errors). The dev set's 65 questions repeat,
-so with the default config most asks are served from the per-worker answer cache; a second
-server with QA_BOT_ANSWER_CACHE_SIZE=0 measures the cost of working out every answer.
+endpoint's throughput (target: at least 70%, with no errors). Every answer is worked out afresh:
+nothing is cached between requests.
 
     .venv/bin/python benchmarks/load_web.py [--clients 8] [--seconds 5] [--rounds 2] [--workers 2]
 
@@ -139,8 +138,7 @@ def main(argv=None) -> int:
           f"clients, {args.rounds} x {args.seconds:g} s per endpoint; {len(questions)} dev-set questions, cycled")
     met = []
     with tempfile.TemporaryDirectory(prefix="qa-bot-load-") as tmp:
-        for label, settings in (("default config (answer cache on)", {}),
-                                ("QA_BOT_ANSWER_CACHE_SIZE=0 (every answer worked out)", {"QA_BOT_ANSWER_CACHE_SIZE": "0"})):
+        for label, settings in (("default config", {}),):
             port = free_port()
             proc = start_server(port, args.workers, str(Path(tmp) / "index"), settings)
             try:

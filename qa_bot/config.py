@@ -62,7 +62,6 @@ class Config:
     workers: int = 2
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = 16384
-    answer_cache_size: int = 1024  # answers kept per web worker for repeated questions (0: none)
 
     def __post_init__(self):
         if not self.disclaimer.strip():
@@ -74,8 +73,6 @@ class Config:
         for name in ("max_question_chars", "max_answer_sentences", "workers", "max_body_bytes"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
-        if self.answer_cache_size < 0:
-            raise ConfigError(f"answer_cache_size must be 0 or more, not {self.answer_cache_size}")
         if not 0 < self.port < 65536:
             raise ConfigError(f"port must be 1-65535, not {self.port}")
 

@@ -59,6 +59,9 @@ class Engine:
 
     def __init__(self, vectorizer: TfidfVectorizer, postings: sparse.csr_matrix, ids: list[str], params: dict):
         self.vectorizer_ = vectorizer  # also scores sentences for answers: sublinear tf-idf, L2 norm
+        if not postings.has_sorted_indices:  # readers may binary-search a term's documents
+            postings = postings.copy()
+            postings.sort_indices()
         self.postings_ = postings  # terms x documents: the weights w(t, d) above
         self.ids_ = ids
         self.params = params

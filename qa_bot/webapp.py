@@ -14,7 +14,6 @@ registers three parts, each with its own ``init_*`` function:
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 
@@ -66,7 +65,6 @@ def create_app(config: Config | None = None, bot: Bot | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["qa_bot"] = bot or Bot.from_config(config)
     app.extensions["qa_bot_config"] = config
-    app.extensions["qa_bot_answer"] = _answerer(app.extensions["qa_bot"], config.answer_cache_size)
     init_api(app)
     init_cors(app, config.cors_origins)
     init_site(app)
@@ -76,19 +74,6 @@ def create_app(config: Config | None = None, bot: Bot | None = None) -> Flask:
 
 def _bot() -> Bot:
     return current_app.extensions["qa_bot"]
-
-
-def _answerer(bot: Bot, size: int):
-    """``bot.ask(question).to_dict()``, remembering the last ``size`` distinct questions.
-
-    The index is fixed for the life of the app, so a question always gets the same answer; patients
-    repeat each other (and click the same suggested questions), so each is worked out once per
-    worker. Questions stay in this process's memory only. Errors (UsageError) are not remembered.
-    """
-    def answer(question: str) -> dict:
-        return bot.ask(question).to_dict()
-
-    return functools.lru_cache(maxsize=size)(answer) if size else answer
 
 
 # --- API -------------------------------------------------------------------------------------
@@ -101,7 +86,7 @@ def init_api(app: Flask) -> None:
     def api_ask():
         question = _question_from_body()
         try:
-            answer = current_app.extensions["qa_bot_answer"](question)
+            answer = _bot().ask(question).to_dict()
         except UsageError as exc:
             raise ApiError(400, "invalid_question", str(exc)) from None
         return jsonify(answer)
