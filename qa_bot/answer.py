@@ -106,7 +106,8 @@ def clean_question(question: str, max_chars: int) -> str:
     if not isinstance(question, str):
         raise UsageError("the question must be text")
     text = unicodedata.normalize("NFC", question)
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+    # Control and format characters and lone surrogates (which cannot even be encoded) become spaces.
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") else c for c in text)
     text = " ".join(text.split())
     if not text:
         raise UsageError("the question is empty: type a question about our articles")

@@ -62,6 +62,14 @@ class Config:
     workers: int = 2
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = 16384
+    # Per client address, on every /api/ route; "" turns limiting off. Syntax: "N per second|minute|hour|day",
+    # several separated by ";".
+    rate_limit: str = "20 per minute;200 per hour"
+    # Where the counts live: memory:// (each worker counts alone) or e.g. redis://host:6379 (shared).
+    rate_limit_storage: str = "memory://"
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For may be believed
+    log_questions: bool = False  # if on, questions are logged after redaction (see privacy.py)
+    reload_interval: float = 2.0  # seconds between checks for corpus edits while serving; < 0: never
 
     def __post_init__(self):
         if not self.disclaimer.strip():
@@ -75,6 +83,15 @@ class Config:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if not 0 < self.port < 65536:
             raise ConfigError(f"port must be 1-65535, not {self.port}")
+        if self.trusted_proxies < 0:
+            raise ConfigError(f"trusted_proxies must be 0 or more, not {self.trusted_proxies}")
+        if self.rate_limit.strip():
+            from limits import parse_many
+
+            try:
+                parse_many(self.rate_limit)
+            except ValueError:
+                raise ConfigError(f"rate_limit '{self.rate_limit}' is not like '20 per minute;200 per hour'") from None
 
     @property
     def resolved_index_dir(self) -> Path:
@@ -100,6 +117,14 @@ def _coerce(name: str, value, origin: str):
         if "tuple" in kind:
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(str(i).strip() for i in items if str(i).strip())
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if str(value).strip().lower() in ("1", "true", "yes", "on"):
+                return True
+            if str(value).strip().lower() in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError
         if kind == "int":
             if isinstance(value, bool):
                 raise ValueError

@@ -94,6 +94,15 @@ class Article:
     def url(self) -> str:
         return f"/articles/{self.slug}"
 
+    def to_dict(self) -> dict:
+        """Everything but the sections (the index keeps those, row-aligned, on their own)."""
+        return {"slug": self.slug, "title": self.title, "source": self.source, "reviewed": self.reviewed,
+                "path": self.path, "body": self.body}
+
+    @classmethod
+    def from_dict(cls, data: dict, sections: tuple[Section, ...]) -> "Article":
+        return cls(**data, sections=sections)
+
 
 @dataclass(frozen=True)
 class Corpus:

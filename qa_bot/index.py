@@ -8,6 +8,7 @@ in use::
       build-20261124T013000-4242/
         manifest.json        written last: format, package versions, parameters, corpus hash
         sections.jsonl       one section per line, row-aligned with the engine's documents
+        articles.jsonl       each article's metadata and Markdown body, for the website
         terms.json ids.json idf.npy postings_*.npy     the engine (see engine.py)
 
 A build is written into a temporary folder, renamed to ``build-*`` when complete, and only then
@@ -30,12 +31,12 @@ from importlib import metadata
 from pathlib import Path
 
 from .analysis import Analyzer
-from .corpus import Corpus, Section, article_files, digest_files, load_corpus
+from .corpus import Article, Corpus, Section, article_files, digest_files, load_corpus
 from .engine import Engine
 from .records import file_digest, indexed_title, is_records_file
 from .errors import IndexStoreError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: articles.jsonl (the site renders pages from the index)
 CURRENT = "current"
 PACKAGES = ("qa-bot", "scikit-learn", "nltk", "numpy", "scipy")
 
@@ -58,6 +59,7 @@ class CorpusIndex:
     sections: list[Section]
     manifest: dict
     path: Path | None = None
+    articles: list[Article] = field(default_factory=list)
     by_id: dict = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -89,7 +91,7 @@ class CorpusIndex:
             "terms": engine.n_terms,
         }
         manifest["build_seconds"] = round(time.perf_counter() - start, 4)
-        return cls(engine, sections, manifest)
+        return cls(engine, sections, manifest, articles=list(corpus.articles))
 
     def save(self, index_dir: Path) -> Path:
         """Write this index as a new build and make it current. Returns the build folder."""
@@ -102,6 +104,9 @@ class CorpusIndex:
                 with open(tmp / "sections.jsonl", "w", encoding="utf-8") as f:
                     for s in self.sections:
                         f.write(json.dumps(s.to_dict(), ensure_ascii=False) + "\n")
+                with open(tmp / "articles.jsonl", "w", encoding="utf-8") as f:
+                    for a in self.articles:
+                        f.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
                 _write_json(tmp / "manifest.json", self.manifest)
                 _fsync_dir(tmp)
                 final = index_dir / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{tmp.name[5:]}"
@@ -136,10 +141,16 @@ class CorpusIndex:
         try:
             with open(folder / "sections.jsonl", encoding="utf-8") as f:
                 sections = [Section.from_dict(json.loads(line)) for line in f]
+            by_article: dict[str, list[Section]] = {}
+            for s in sections:
+                by_article.setdefault(s.article_slug, []).append(s)
+            with open(folder / "articles.jsonl", encoding="utf-8") as f:
+                articles = [Article.from_dict(a, tuple(by_article.get(a["slug"], ())))
+                            for a in map(json.loads, f)]
             engine = Engine.load(folder, manifest["params"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexStoreError(f"the index in {index_dir} is damaged ({exc}): run 'qa-bot index' to rebuild it") from None
-        return cls(engine, sections, manifest, folder.resolve())
+        return cls(engine, sections, manifest, folder.resolve(), articles)
 
 
 def read_manifest(index_dir: Path) -> dict | None:

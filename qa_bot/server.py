@@ -11,6 +11,7 @@ import sys
 
 from gunicorn.app.base import BaseApplication
 
+from . import logs
 from .config import Config
 from .index import open_index
 
@@ -59,7 +60,8 @@ class QaBotServer(BaseApplication):
 
 
 def serve(config: Config, debug: bool = False) -> int:
-    """Serve until interrupted. Returns the exit code."""
+    """Serve until interrupted (SIGTERM or Ctrl-C: in-flight requests finish first). Returns the exit code."""
+    logs.configure()  # JSON lines on standard error; workers inherit it
     index = open_index(config.corpus, config.resolved_index_dir)
     m = index.manifest
     print(f"qa-bot: {m['articles']} article(s), {m['sections']} sections; "

@@ -16,21 +16,30 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from functools import lru_cache
 
-from flask import Flask, Response, abort, current_app, jsonify, render_template, request, send_from_directory
+from flask import Flask, Response, abort, current_app, g, jsonify, render_template, request, send_from_directory
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import __version__
 from .answer import Bot
 from .config import PROJECT_ROOT, Config
-from .corpus import INTRODUCTION, Article, load_corpus, slugify
+from .corpus import INTRODUCTION, Article, slugify
 from .errors import UsageError
+from .live import LiveBot
+from .logs import ACCESS
+from .privacy import redact
 
 WEB = PROJECT_ROOT / "web"
 log = logging.getLogger(__name__)
+access_log = logging.getLogger(ACCESS)
 
 # The demo pages load nothing but their own files: no inline script or style, no third parties.
 PAGE_CSP = (
@@ -42,7 +51,7 @@ PAGE_CSP = (
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 ERROR_CODES = {
     400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
-    415: "unsupported_media_type", 500: "internal_error",
+    415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error",
 }
 SUGGESTIONS = 3
 
@@ -63,9 +72,14 @@ def create_app(config: Config | None = None, bot: Bot | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False  # keep the contract's field order, as the CLI prints it
     app.json.ensure_ascii = False
-    app.extensions["qa_bot"] = bot or Bot.from_config(config)
+    if config.trusted_proxies:
+        # Behind a reverse proxy the client is in X-Forwarded-For; trust only as many hops as configured.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
+    # The bot follows corpus edits (see live.py): pages and answers always come from the same index.
+    app.extensions["qa_bot_live"] = LiveBot(config, interval=config.reload_interval, bot=bot)
     app.extensions["qa_bot_config"] = config
-    init_api(app)
+    init_logging(app, config)
+    init_api(app, config)
     init_cors(app, config.cors_origins)
     init_site(app)
     init_security_headers(app)
@@ -73,25 +87,53 @@ def create_app(config: Config | None = None, bot: Bot | None = None) -> Flask:
 
 
 def _bot() -> Bot:
-    return current_app.extensions["qa_bot"]
+    return current_app.extensions["qa_bot_live"].get()
+
+
+def init_logging(app: Flask, config: Config) -> None:
+    """One structured line per request (see logs.py): no client address, no question unless asked."""
+
+    @app.before_request
+    def start_timer():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        fields = {"method": request.method, "path": request.path, "status": response.status_code,
+                  "ms": round(1000 * (time.perf_counter() - g.get("started", time.perf_counter())), 2)}
+        if "answer_status" in g:
+            fields["answer"] = g.answer_status
+        if config.log_questions and "question" in g:
+            fields["question"] = redact(g.question)
+        access_log.info("request", extra=fields)
+        return response
 
 
 # --- API -------------------------------------------------------------------------------------
 
-def init_api(app: Flask) -> None:
+def init_api(app: Flask, config: Config) -> None:
     spec = json.loads((WEB / "openapi.json").read_text(encoding="utf-8"))
     spec["info"]["version"] = __version__
+    # Per client address, one budget shared by every API route. 429s carry Retry-After.
+    limiter = Limiter(get_remote_address, app=app, storage_uri=config.rate_limit_storage, headers_enabled=True,
+                      enabled=bool(config.rate_limit.strip()))
+    app.extensions["qa_bot_limiter"] = limiter  # Flask-Limiter's decorators hold it only weakly
+    limited = limiter.shared_limit(config.rate_limit or "1 per second", scope="api")
 
     @app.post("/api/ask")
+    @limited
     def api_ask():
         question = _question_from_body()
+        g.question = question
         try:
-            answer = _bot().ask(question).to_dict()
+            answer = _bot().ask(question)
         except UsageError as exc:
             raise ApiError(400, "invalid_question", str(exc)) from None
-        return jsonify(answer)
+        g.answer_status = answer.status
+        return jsonify(answer.to_dict())
 
     @app.get("/api/health")
+    @limited
     def api_health():
         m = _bot().index.manifest
         return jsonify({
@@ -100,6 +142,7 @@ def init_api(app: Flask) -> None:
         })
 
     @app.get("/api/topics")
+    @limited
     def api_topics():
         return jsonify(topics(_bot()))
 
@@ -120,6 +163,8 @@ def _question_from_body() -> str:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "invalid_json", 'the body is not valid JSON: send {"question": "..."}') from None
+    except RecursionError:  # thousands of nested brackets: not a question
+        raise ApiError(400, "invalid_json", 'the body is nested too deeply: send {"question": "..."}') from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", 'the body must be a JSON object: {"question": "..."}')
     if "question" not in body:
@@ -153,6 +198,7 @@ def _http_error(exc: HTTPException):
         404: f"no such API endpoint: {request.path} (see /api/openapi.json)",
         405: f"{request.method} is not allowed on {request.path}",
         413: f"the request body is over the limit of {request.max_content_length} bytes",
+        429: f"too many requests ({exc.description}): please wait a little and try again",
     }.get(status, exc.description or exc.name)
     response = _error_response(status, ERROR_CODES.get(status, exc.name.lower().replace(" ", "_")), message)
     if status == 405:
@@ -226,22 +272,28 @@ def render_article(article: Article, md: MarkdownIt | None = None) -> Markup:
     return Markup(html)
 
 
+PAGE_CACHE = 256  # rendered article pages kept per worker (a large JSONL corpus is rendered on demand)
+
+
 def init_site(app: Flask) -> None:
-    config: Config = app.extensions["qa_bot_config"]
-    corpus = load_corpus(config.corpus)
     md = _markdown()
-    pages = {a.slug: render_article(a, md) for a in corpus.articles}
+
+    @lru_cache(maxsize=PAGE_CACHE)
+    def page(digest: str, slug: str) -> tuple[Article, Markup] | None:
+        # Keyed by the corpus hash: after a reload, edited articles are rendered afresh.
+        found = next((a for a in _bot().index.articles if a.slug == slug), None)
+        return None if found is None else (found, render_article(found, md))
 
     @app.get("/")
     def index():
-        return render_template("index.html", articles=corpus.articles)
+        return render_template("index.html", articles=_bot().index.articles)
 
     @app.get("/articles/<slug>")
     def article(slug):
-        found = corpus.article(slug)
+        found = page(_bot().index.manifest["corpus_digest"], slug)
         if found is None:
             abort(404)
-        return render_template("article.html", article=found, body=pages[slug])
+        return render_template("article.html", article=found[0], body=found[1])
 
     @app.get("/widget.js")
     def widget_js():

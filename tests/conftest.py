@@ -42,7 +42,8 @@ def bot(corpus):
 
 @pytest.fixture
 def config(tmp_path):
-    return Config(corpus=CORPUS, index_dir=tmp_path / "index")
+    """The bundled corpus in a temp index; no rate limit (tests ask far faster than patients)."""
+    return Config(corpus=CORPUS, index_dir=tmp_path / "index", rate_limit="")
 
 
 def shared_text(path: Path) -> str:

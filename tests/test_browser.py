@@ -88,7 +88,7 @@ def index_dir(tmp_path_factory):
 def site(index_dir):
     """The app, plus a partner site on another origin that the app's CORS config allows."""
     partner = Server(lambda environ, start_response: [])  # reserve the partner's port first
-    app = create_app(Config(corpus=CORPUS, index_dir=index_dir, cors_origins=(partner.url,)))
+    app = create_app(Config(corpus=CORPUS, index_dir=index_dir, cors_origins=(partner.url,), rate_limit=""))
     server = Server(app)
     partner.app = host_page_app(server.url)
     partner.stop()
@@ -315,7 +315,7 @@ def test_server_down_shows_an_error_and_retry_works_when_it_is_back(index_dir, m
     from playwright.sync_api import expect
 
     # Not threaded: HTTP/1.0, one connection per request, so nothing outlives the shutdown.
-    server = Server(create_app(Config(corpus=CORPUS, index_dir=index_dir)), threaded=False)
+    server = Server(create_app(Config(corpus=CORPUS, index_dir=index_dir, rate_limit="")), threaded=False)
     page = make_page(expect_console_errors=True)  # Chromium logs the refused connection
     try:
         page.goto(server.url + ARTICLE)

@@ -26,6 +26,7 @@ def test_round_trip_gives_identical_scores(tmp_path, corpus):
     built.save(tmp_path)
     loaded = CorpusIndex.load(tmp_path)
     assert loaded.sections == built.sections
+    assert loaded.articles == built.articles and loaded.articles[0].body.lstrip().startswith("Chronic pain is")
     for q in ["botox for migraine", "neck pain trapezius", "xyzzy", "acetylcholine"]:
         assert np.allclose(loaded.engine.scores(q), built.engine.scores(q))
 
@@ -33,7 +34,7 @@ def test_round_trip_gives_identical_scores(tmp_path, corpus):
 def test_manifest_records_versions_params_and_hash(tmp_path, corpus):
     build_index(CORPUS, tmp_path)
     m = read_manifest(tmp_path)
-    assert m["format_version"] == 1
+    assert m["format_version"] == 2
     assert m["corpus_digest"] == corpus.digest
     assert m["packages"]["scikit-learn"] and m["packages"]["nltk"]
     assert m["params"]["sublinear_tf"] is True
@@ -108,7 +109,7 @@ def test_old_format_says_rebuild(tmp_path):
     manifest.write_text(json.dumps(data))
     with pytest.raises(IndexStoreError, match="older format"):
         CorpusIndex.load(tmp_path)
-    assert open_index(CORPUS, tmp_path).manifest["format_version"] == 1  # rebuilt automatically
+    assert open_index(CORPUS, tmp_path).manifest["format_version"] == 2  # rebuilt automatically
 
 
 def test_damaged_index_says_rebuild(tmp_path):

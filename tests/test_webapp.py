@@ -27,7 +27,7 @@ GOOD_ORIGIN = "https://partner.example"
 
 @pytest.fixture
 def app(bot):
-    return create_app(Config(corpus=CORPUS, cors_origins=(GOOD_ORIGIN,), max_body_bytes=4096), bot=bot)
+    return create_app(Config(corpus=CORPUS, cors_origins=(GOOD_ORIGIN,), max_body_bytes=4096, rate_limit=""), bot=bot)
 
 
 @pytest.fixture
@@ -132,7 +132,7 @@ def test_unexpected_failure_is_a_json_500_without_traceback(app, client, monkeyp
     def broken(question):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(app.extensions["qa_bot"], "ask", broken)
+    monkeypatch.setattr(app.extensions["qa_bot_live"].get(), "ask", broken)
     response = client.post("/api/ask", json={"question": "botox"})
     assert response.status_code == 500
     assert response.json["error"]["code"] == "internal_error"
@@ -172,13 +172,13 @@ def test_unconfigured_origin_gets_no_cors_permission(client, origin):
 
 
 def test_the_sites_own_pages_may_always_call_the_api(bot):
-    client = create_app(Config(corpus=CORPUS), bot=bot).test_client()  # no origins configured
+    client = create_app(Config(corpus=CORPUS, rate_limit=""), bot=bot).test_client()  # no origins configured
     response = client.post("/api/ask", json={"question": "botox"}, headers={"Origin": "http://localhost"})
     assert response.headers["Access-Control-Allow-Origin"] == "http://localhost"
 
 
 def test_star_allows_any_origin(bot):
-    client = create_app(Config(corpus=CORPUS, cors_origins=("*",)), bot=bot).test_client()
+    client = create_app(Config(corpus=CORPUS, cors_origins=("*",), rate_limit=""), bot=bot).test_client()
     assert _preflight(client, "https://anyone.example").headers["Access-Control-Allow-Origin"] == "https://anyone.example"
 
 
@@ -264,7 +264,7 @@ def test_article_markdown_is_rendered_safely(tmp_path):
                   "Hello <script>alert(1)</script> **bold**.\n\n## Side Effects?\n\nSome *text*.\n")
     write_article(corpus, "b.md", "---\ntitle: No intro\nsource: Test\nreviewed: 2026-01-01\n---\n"
                   "## Only Section\n\nText.\n")
-    client = create_app(Config(corpus=corpus, index_dir=tmp_path / "index")).test_client()
+    client = create_app(Config(corpus=corpus, index_dir=tmp_path / "index", rate_limit="")).test_client()
     html = client.get("/articles/a").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<strong>bold</strong>" in html
     assert '<div id="introduction" class="intro">' in html and '<h2 id="side-effects">' in html
