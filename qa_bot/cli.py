@@ -27,6 +27,9 @@ exit codes: 0 success (including "no answer"), 1 error, 2 usage error
 """
 
 
+CHECK_LISTED = 50  # 'corpus check' lists each article only for corpora up to this size
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message):  # usage errors: one line, exit 2
         raise UsageError(f"{message} (see '{self.prog} --help')")
@@ -36,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="qa-bot", description="Answer patients' questions from the clinic's own articles, "
                "quoting and citing them.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"qa-bot {__version__}")
-    p.add_argument("--corpus", metavar="PATH", help="corpus folder of Markdown articles (env QA_BOT_CORPUS)")
+    p.add_argument("--corpus", metavar="PATH", help="corpus: a folder of Markdown articles or a .jsonl file of "
+                   "records (env QA_BOT_CORPUS)")
     p.add_argument("--index-dir", metavar="DIR", help="where the index is kept (env QA_BOT_INDEX_DIR)")
     p.add_argument("--config", metavar="FILE", help="TOML config file (env QA_BOT_CONFIG)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
@@ -155,10 +159,17 @@ def cmd_index(args) -> int:
 def cmd_corpus_check(args) -> int:
     from .corpus import load_corpus
 
+    from .vocabulary import FILE_NAME, Vocabulary
+
     config = _config(args)
     corpus = load_corpus(config.corpus)
-    for a in corpus.articles:
+    shown = corpus.articles if len(corpus.articles) <= CHECK_LISTED else ()
+    for a in shown:
         print(f"ok  {a.path}: '{a.title}', {len(a.sections)} sections")
+    if corpus.kind == "markdown":
+        vocabulary = Vocabulary.for_corpus(config.corpus)
+        if (config.corpus / FILE_NAME).is_file():
+            print(f"ok  {config.corpus / FILE_NAME}: {len(vocabulary.stems())} patient words and phrases")
     print(f"{len(corpus.articles)} article(s), {len(corpus.sections)} sections: the corpus is valid")
     return 0
 

@@ -180,3 +180,15 @@ def test_chat_answers_until_quit(run):
 def test_chat_leaves_on_end_of_input(run):
     code, out, _ = run("chat", stdin="")
     assert code == 0 and "Ctrl-D" in out
+
+
+def test_corpus_check_validates_the_vocabulary(run, tmp_path):
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    code, out, _ = run("--corpus", str(corpus), "corpus", "check")
+    assert code == 0 and "vocabulary.yaml" in out
+    (corpus / "vocabulary.yaml").write_text("same_as: [not, a, mapping\n", encoding="utf-8")
+    code, out, err = run("--corpus", str(corpus), "corpus", "check")
+    assert code == 1 and "vocabulary.yaml" in err and "Traceback" not in err
