@@ -1,8 +1,9 @@
 """Text analysis: the one analyzer used for documents and questions, and the sentence splitter.
 
 Everything here works with NLTK's code alone, no downloaded NLTK data: a regular-expression
-tokenizer, the Snowball stemmer, and a Punkt sentence splitter given its abbreviations up front
-instead of a trained model. The stop-word list is scikit-learn's.
+tokenizer (on the ``regex`` engine NLTK's tokenizers use), the Snowball stemmer, and a Punkt
+sentence splitter given its abbreviations up front instead of a trained model. The stop-word list
+is scikit-learn's.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import regex
 from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -27,12 +28,19 @@ ABBREVIATIONS = frozenset(
      "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mg", "ml", "min", "max"}
 )
 
-_TOKENIZER = RegexpTokenizer(r"[^\W_]+(?:['’][^\W_]+)*")
+# Words: letters and digits, with inner apostrophes ("don't"). Compiled with the ``regex`` engine
+# (an NLTK dependency), as NLTK's RegexpTokenizer does, so the words are the same; called directly
+# because that tokenizer also bounds each call with a time limit, which costs several times the
+# matching itself. Such a limit guards against catastrophic backtracking, which this pattern cannot
+# do: each repetition of the group starts with an apostrophe, never a letter or digit.
+_WORD = regex.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 def fold(text: str) -> str:
     """Case-fold and strip accents: ``"Névralgie"`` -> ``"nevralgie"``."""
     decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():  # no combining marks to strip: most text, spared the look at each character
+        return decomposed.casefold()
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
@@ -47,10 +55,15 @@ class Analyzer:
         self.stop_words = stop_words
         self.stem = stem
 
-    def words(self, text: str) -> list[str]:
-        """Folded word tokens, stop words kept (apostrophes normalised, possessive 's dropped)."""
+    def words(self, text: str, folded: str | None = None) -> list[str]:
+        """Folded word tokens, stop words kept (apostrophes normalised, possessive 's dropped).
+
+        ``folded`` is ``fold(text)`` if the caller has it already.
+        """
+        if folded is None:
+            folded = fold(text)
         out = []
-        for tok in _TOKENIZER.tokenize(fold(text).replace("’", "'")):
+        for tok in _WORD.findall(folded.replace("’", "'")):
             if tok.endswith("'s"):
                 tok = tok[:-2]
             out.append(tok)
