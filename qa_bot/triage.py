@@ -78,6 +78,10 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\bheadache (?:came on )?(?:suddenly|out of nowhere)\b.*\b(?:worst|severe)\b")),
 ]
 
+# Most questions match no rule: one search over all the rules' patterns at once says so at a third
+# of the cost of a search per rule. Only when it matches are the rules tried one by one, in order.
+ANY_URGENT = _rx(*(pattern.pattern for _, _, pattern in URGENT_RULES))
+
 # Whole messages that are only small talk (after folding and trimming punctuation).
 SMALLTALK = _rx(
     r"(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|yo)(?: there)?(?: bot)?",
@@ -93,16 +97,25 @@ SMALLTALK = _rx(
 
 # Several small-talk phrases in a row ("ok thanks, bye") are still small talk.
 SMALLTALK_RUN = re.compile(f"(?:{SMALLTALK.pattern})(?: (?:{SMALLTALK.pattern}))*")
+# Punctuation is dropped before matching small talk: "ok, thanks. goodbye!" -> "ok thanks goodbye".
+PUNCTUATION = re.compile(r"[^\w' ]+")
 
 
-def triage(question: str) -> Verdict:
-    """Classify a question before retrieval. Urgent verdicts win over everything else."""
-    text = " " + " ".join(fold(question).replace("’", "'").split()) + " "
+def triage(question: str, folded: str | None = None) -> Verdict:
+    """Classify a question before retrieval. Urgent verdicts win over everything else.
+
+    ``folded`` is ``fold(question)`` if the caller has it already (the bot folds a question once
+    for triage and reading).
+    """
+    if folded is None:
+        folded = fold(question)
+    text = " " + " ".join(folded.replace("’", "'").split()) + " "
     cleared = NOT_URGENT.sub(" ", text)
-    for kind, reason, pattern in URGENT_RULES:
-        if pattern.search(cleared):
-            return Verdict(kind, reason)
-    bare = re.sub(r"[^\w' ]+", " ", text)
+    if ANY_URGENT.search(cleared):
+        for kind, reason, pattern in URGENT_RULES:
+            if pattern.search(cleared):
+                return Verdict(kind, reason)
+    bare = PUNCTUATION.sub(" ", text)
     bare = " ".join(bare.split())
     if bare and SMALLTALK_RUN.fullmatch(bare):
         return Verdict("smalltalk", "small talk")

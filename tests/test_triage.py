@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from qa_bot.config import Config
-from qa_bot.triage import triage
+from qa_bot.analysis import fold
+from qa_bot.triage import ANY_URGENT, URGENT_RULES, triage
+from qa_bot.triage import NOT_URGENT as NOT_URGENT_PATTERN
 
 EMERGENCIES = [
     ("I have crushing chest pain and my left arm hurts", "chest pain"),
@@ -121,3 +123,28 @@ def test_small_talk_reply_says_what_the_bot_covers(bot):
     assert a.status == "smalltalk"
     assert "Botox in Chronic Migraine Treatment" in a.answer
     assert a.citations == ()
+
+
+# Texts that trip one rule, several, or none (also after NOT_URGENT clears history and idiom).
+RULE_CASES = ([q for q, _ in EMERGENCIES] + CRISES + NOT_URGENT + SMALLTALK + QUESTIONS
+              + ["I can't breathe and I want to end my life", "stroke", "my chest hurts, worst headache ever",
+                 "allergic reaction and now I can't breathe", "poison ivy", "had a heart attack of a week",
+                 "the pain is killing me and my face is drooping", "", "?"])
+
+
+@pytest.mark.parametrize("question", RULE_CASES)
+def test_one_search_over_all_rules_agrees_with_the_rules(question):
+    text = " " + " ".join(fold(question).replace("’", "'").split()) + " "
+    for candidate in (text, NOT_URGENT_PATTERN.sub(" ", text)):
+        assert bool(ANY_URGENT.search(candidate)) == any(p.search(candidate) for _, _, p in URGENT_RULES)
+
+
+def test_the_first_rule_that_matches_wins():
+    # Both a crisis and an emergency: the crisis rule comes first, wherever its words are.
+    assert triage("I can't breathe and I want to end my life") == triage("I want to end my life, I can't breathe")
+    assert triage("I can't breathe and I want to end my life").kind == "crisis"
+
+
+@pytest.mark.parametrize("question", RULE_CASES)
+def test_a_question_folded_beforehand_gets_the_same_verdict(question):
+    assert triage(question, fold(question)) == triage(question)
