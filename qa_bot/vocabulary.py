@@ -167,12 +167,16 @@ class Reader:
         self.analyzer = analyzer
         self.known = known
         self.unknown_weight = UNKNOWN_WEIGHT
-        self._phrases = {}
+        # The phrases by first stem, then by length (longest first), then by their stems: looking up
+        # the words at hand per length costs less than comparing them with each phrase in turn.
+        by_first: dict[str, dict[int, dict[tuple[str, ...], tuple]]] = {}
         for part in SECTIONS:
             for stems, target in getattr(vocabulary, part):
-                self._phrases.setdefault(stems[0], []).append((stems, part, target))
-        for options in self._phrases.values():
-            options.sort(key=lambda o: -len(o[0]))  # longest phrase first
+                by_length = by_first.setdefault(stems[0], {})
+                # Of two identical phrases the first one counts.
+                by_length.setdefault(len(stems), {}).setdefault(stems, (stems, part, target))
+        self._phrases = {first: sorted(by_length.items(), key=lambda item: -item[0])
+                         for first, by_length in by_first.items()}
         self._targets = {t: self._terms(t) for _, t in vocabulary.same_as}
         by_letter: dict[str, list[str]] = {}
         for stem in sorted(set(known) | vocabulary.stems()):
@@ -210,8 +214,9 @@ class Reader:
             self._corrected[stem] = best[1] if best else None
         return best[1] if best else None
 
-    def read(self, question: str) -> Reading:
-        words = self.analyzer.words(question)
+    def read(self, question: str, folded: str | None = None) -> Reading:
+        """Read a question; ``folded`` is ``fold(question)`` if the caller has it already."""
+        words = self.analyzer.words(question, folded)
         stems = [self.analyzer.term(w) for w in words]
         corrections = []
         for i, (w, s) in enumerate(zip(words, stems)):
@@ -224,7 +229,7 @@ class Reader:
         query, added, units, found = [], [], [], {part: [] for part in SECTIONS}
         i = 0
         while i < len(stems):
-            match = next((o for o in self._phrases.get(stems[i], ()) if tuple(stems[i : i + len(o[0])]) == o[0]), None)
+            match = self._phrase_at(stems, i)
             if match:
                 phrase, part, target = match
                 text = " ".join(words[i : i + len(phrase)])
@@ -247,6 +252,14 @@ class Reader:
             i += 1
         return Reading(tuple(t for t in query if t in self.known), tuple(added), tuple(units), tuple(found["not_covered"]), tuple(found["ask_a_clinician"]),
                        tuple(corrections))
+
+    def _phrase_at(self, stems: list[str], i: int) -> tuple[tuple[str, ...], str, str] | None:
+        """The longest vocabulary phrase starting at ``stems[i]``, as ``(stems, part, target)``."""
+        for length, phrases in self._phrases.get(stems[i], ()):
+            match = phrases.get(tuple(stems[i : i + length]))
+            if match:
+                return match
+        return None
 
     def _informative(self, word: str, stem: str = "") -> bool:
         """Does this word say something about the question's topic? Stop words (also in contractions:
