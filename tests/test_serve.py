@@ -1,0 +1,318 @@
+"""`qa-bot serve` for real: gunicorn in a subprocess on a free 127.0.0.1 port, driven over HTTP.
+
+Each server gets its own copy of the corpus and its own index folder, and an environment without
+the developer's QA_BOT_* settings. Standard error goes to a file so the tests can read gunicorn's
+lines and qa-bot's JSON log lines. Everything waits by polling with a deadline.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS
+
+HIGH_LIMIT = "1000000 per minute"  # every test client shares one address: keep the limiter out of the way
+GRACEFUL_TIMEOUT = 10  # server.py's gunicorn graceful_timeout
+START_TIMEOUT = 30
+ARTICLE = "---\ntitle: {title}\nsource: Clinic\nreviewed: 2026-01-02\n---\n\n{body}\n"
+HEAT = ARTICLE.format(title="Heat Therapy for Sore Joints", body=(
+    "Heat therapy relaxes stiff joints.\n\n## How long should a heat pack stay on?\n\n"
+    "Keep a warm heat pack on a sore joint for fifteen to twenty minutes at a time, with a cloth "
+    "between the pack and the skin."))
+HEAT_QUESTION = "How long should a heat pack stay on a sore joint?"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def qa_bot_command() -> list[str]:
+    """The installed `qa-bot` console script beside this Python, else the module."""
+    script = Path(sys.executable).with_name("qa-bot")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "qa_bot.cli"]
+
+
+def clean_env(tmp: Path, **settings: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_BOT_")}
+    env["XDG_CACHE_HOME"] = str(tmp / "cache")  # nothing of the developer's cache is used or touched
+    return env | settings
+
+
+class Served:
+    """One `qa-bot serve` process with a temp corpus copy and temp index folder."""
+
+    def __init__(self, tmp: Path, workers: int = 2, **settings: str):
+        self.tmp = tmp
+        self.corpus = tmp / "corpus"
+        shutil.copytree(CORPUS, self.corpus)
+        self.port = free_port()
+        self.stderr_path = tmp / "stderr.log"
+        env = clean_env(tmp, **{"QA_BOT_RATE_LIMIT": HIGH_LIMIT, **settings})
+        self._stderr = self.stderr_path.open("wb")
+        self.proc = subprocess.Popen(
+            qa_bot_command() + ["--corpus", str(self.corpus), "--index-dir", str(tmp / "index"), "serve",
+                                "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)],
+            env=env, stdout=subprocess.DEVNULL, stderr=self._stderr)
+        self._wait_ready()
+
+    def _wait_ready(self):
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                if self.request("GET", "/api/health")[0] == 200:
+                    return
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"qa-bot serve did not start (exit {self.proc.returncode}):\n{self.stderr()[-2000:]}")
+            time.sleep(0.1)
+
+    def connection(self, timeout: float = 10) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method: str, path: str, question: str | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """One request on a fresh connection (so successive calls may reach different workers)."""
+        conn = self.connection()
+        try:
+            body = None if question is None else json.dumps({"question": question}).encode()
+            conn.request(method, path, body=body, headers={"Content-Type": "application/json"} if body else {})
+            response = conn.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            conn.close()
+
+    def ask(self, question: str) -> tuple[int, dict]:
+        status, _, body = self.request("POST", "/api/ask", question)
+        return status, json.loads(body)
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def json_logs(self) -> list[dict]:
+        """qa-bot's JSON log lines (gunicorn's own lines are plain text and skipped)."""
+        lines = []
+        for line in self.stderr().splitlines():
+            if line.startswith("{"):
+                try:
+                    lines.append(json.loads(line))
+                except ValueError:  # a line still being written
+                    pass
+        return lines
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(GRACEFUL_TIMEOUT + 5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self._stderr.close()
+
+
+def poll(condition, timeout: float, interval: float = 0.1, what: str = "condition"):
+    """Call ``condition`` until it returns something true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Two workers, a high rate limit, corpus checked every 0.5 s."""
+    served = Served(tmp_path_factory.mktemp("serve"), QA_BOT_RELOAD_INTERVAL="0.5")
+    yield served
+    served.stop()
+
+
+# --- (b) response headers, as `curl -i` shows them ---------------------------------------------
+
+@pytest.mark.parametrize("method, path", [("GET", "/"), ("GET", "/widget.js"), ("POST", "/api/ask"),
+                                          ("GET", "/articles/botox-chronic-pain"), ("GET", "/api/health")])
+def test_security_headers_on_the_wire(server, method, path):
+    status, headers, body = server.request(method, path, "How does Botox work?" if method == "POST" else None)
+    assert status == 200
+    csp = headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    # gunicorn names itself but must not say which version (nor Python's, nor Werkzeug's)
+    assert all("/" not in v and not any(ch.isdigit() for ch in v) for v in headers.get_all("Server") or [])
+    assert b"Traceback" not in body
+    if path.startswith("/api/"):
+        assert headers["Cache-Control"] == "no-store" and headers.get_content_type() == "application/json"
+
+
+def test_unknown_api_route_is_a_json_404_without_details(server):
+    status, headers, body = server.request("GET", "/api/../../etc/passwd")
+    assert status == 404
+    assert b"Traceback" not in body and b"/work/" not in body and b"root:" not in body
+
+
+# --- (d) corpus edits while serving ---------------------------------------------------------------
+
+def test_corpus_edit_is_picked_up_and_a_broken_edit_keeps_the_last_good_index(server):
+    assert server.request("GET", "/articles/heat-therapy")[0] == 404
+    before = json.loads(server.request("GET", "/api/health")[2])
+    (server.corpus / "heat-therapy.md").write_text(HEAT, encoding="utf-8")
+    edited = time.monotonic()
+
+    def heat_served():
+        # A fresh connection each time may reach either worker: each reloads by itself.
+        status, answer = server.ask(HEAT_QUESTION)
+        cited = [c["article"] for c in answer.get("citations", [])]
+        return (status == 200 and cited[:1] == ["Heat Therapy for Sore Joints"]
+                and server.request("GET", "/articles/heat-therapy")[0] == 200)
+
+    # Several successes in a row, so both workers (not just one) have the new index.
+    streak = [0]
+    poll(lambda: (streak.__setitem__(0, streak[0] + 1 if heat_served() else 0), streak[0] >= 8)[1],
+         timeout=15, interval=0.05, what="the new article to be answerable and its page served")
+    assert time.monotonic() - edited < 10
+    health = json.loads(server.request("GET", "/api/health")[2])
+    assert health["articles"] == before["articles"] + 1 and health["built_at"] >= before["built_at"]
+
+    # A broken edit: unterminated front matter. The last good index must go on serving.
+    (server.corpus / "heat-therapy.md").write_text("---\ntitle: broken\n", encoding="utf-8")
+
+    def refusal_logged():
+        status, answer = server.ask(HEAT_QUESTION)  # requests are what make a worker look at the corpus
+        assert status == 200 and answer["citations"][0]["article"] == "Heat Therapy for Sore Joints"
+        return [line for line in server.json_logs() if line.get("logger") == "qa_bot.reload"
+                and line.get("level") == "warning"]
+
+    warnings = poll(refusal_logged, timeout=15, what="a JSON log line saying why the edit was not applied")
+    assert "heat-therapy.md:1" in warnings[0]["message"]
+    assert "still serving the last good index" in warnings[0]["message"]
+    for _ in range(10):  # and it keeps serving it, pages and answers alike, from every worker
+        assert server.request("GET", "/articles/heat-therapy")[0] == 200
+        status, answer = server.ask(HEAT_QUESTION)
+        assert status == 200 and answer["citations"][0]["article"] == "Heat Therapy for Sore Joints"
+    assert json.loads(server.request("GET", "/api/health")[2])["articles"] == before["articles"] + 1
+    # Each worker reports a broken version once, not on every request.
+    warnings = [line for line in server.json_logs() if line.get("logger") == "qa_bot.reload"
+                and line.get("level") == "warning"]
+    assert 1 <= len(warnings) <= 2
+    assert "Traceback" not in server.stderr()
+
+
+# --- (c) rate limit over the wire ---------------------------------------------------------------------
+
+def test_over_limit_burst_gets_json_429_with_retry_after(tmp_path):
+    # One worker: with memory:// storage each worker counts alone, so the budget is exact only with one.
+    served = Served(tmp_path, workers=1, QA_BOT_RATE_LIMIT="5 per minute")
+    try:
+        # (the readiness check spent one request of the budget)
+        results = [served.request("POST", "/api/ask", "How does Botox work?") for _ in range(10)]
+    finally:
+        served.stop()
+    statuses = [status for status, _, _ in results]
+    assert statuses == [200] * 4 + [429] * 6
+    for status, headers, body in results[4:]:
+        assert headers.get_content_type() == "application/json"
+        assert 0 < int(headers["Retry-After"]) <= 60
+        error = json.loads(body)["error"]
+        assert error["code"] == "rate_limited" and "try again" in error["message"]
+        assert "unsafe-inline" not in headers["Content-Security-Policy"]
+
+
+# --- (a) graceful shutdown ------------------------------------------------------------------------------
+
+def test_sigterm_lets_in_flight_requests_finish_and_exits_0(tmp_path):
+    served = Served(tmp_path)
+    stream: list[int | str] = []  # statuses of a steady stream of ordinary requests, or error names
+    stop_stream = threading.Event()
+
+    def steady_stream():
+        while not stop_stream.is_set():
+            try:
+                stream.append(served.request("POST", "/api/ask", "Can Botox help with migraines?")[0])
+            except (OSError, http.client.HTTPException) as exc:  # refused once the server has gone
+                stream.append(type(exc).__name__)
+            time.sleep(0.02)
+
+    body = json.dumps({"question": "How does Botox work?"}).encode()
+    slow = []
+    try:
+        streamer = threading.Thread(target=steady_stream, daemon=True)
+        streamer.start()
+        poll(lambda: stream.count(200) >= 5, timeout=10, what="the request stream to get going")
+        # Slow clients: each has sent its headers and half of its body when the signal arrives. Each
+        # first gets an answer on its keep-alive connection, so a worker has surely accepted it: a
+        # connection still in the kernel's accept queue when the workers stop is reset, by any server.
+        for _ in range(4):
+            conn = served.connection(timeout=GRACEFUL_TIMEOUT + 5)
+            conn.request("POST", "/api/ask", body=body, headers={"Content-Type": "application/json"})
+            first = conn.getresponse()
+            assert first.status == 200 and first.getheader("Connection", "").lower() != "close"
+            first.read()
+            conn.putrequest("POST", "/api/ask")
+            conn.putheader("Content-Type", "application/json")
+            conn.putheader("Content-Length", str(len(body)))
+            conn.endheaders(body[: len(body) // 2])
+            slow.append(conn)
+        signalled = time.monotonic()
+        served.proc.send_signal(signal.SIGTERM)
+        poll(lambda: "Handling signal: term" in served.stderr(), timeout=5, what="gunicorn to take the signal")
+        # The slow clients stay slow past the workers' 1-second loop tick, so the rest of each body
+        # arrives while the workers are already draining.
+        time.sleep(1.2)
+        for conn in slow:
+            conn.send(body[len(body) // 2:])
+        for conn in slow:
+            response = conn.getresponse()
+            answer = json.loads(response.read())
+            assert response.status == 200
+            assert "acetylcholine" in answer["answer"] and answer["disclaimer"]
+        code = served.proc.wait(GRACEFUL_TIMEOUT + 5)
+        took = time.monotonic() - signalled
+    finally:
+        stop_stream.set()
+        for conn in slow:
+            conn.close()
+        served.stop()
+    assert code == 0
+    assert took < GRACEFUL_TIMEOUT  # drained, not cut off by the graceful timeout
+    # Nothing the stream got back was an error response: requests either completed or were refused.
+    assert all(s == 200 for s in stream if isinstance(s, int)), stream
+    log = served.stderr()
+    assert "Shutting down: Master" in log and "Traceback" not in log
+
+
+# --- (e) unusable index folder -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["under a regular file", "is a regular file"])
+def test_unusable_index_folder_is_one_line_and_exit_1(tmp_path, where):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file, not a folder\n", encoding="utf-8")
+    index_dir = blocker / "index" if where == "under a regular file" else blocker
+    result = subprocess.run(
+        qa_bot_command() + ["--index-dir", str(index_dir), "serve", "--host", "127.0.0.1", "--port", str(free_port())],
+        env=clean_env(tmp_path), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("qa-bot: ") and str(index_dir) in lines[0] and "index" in lines[0]
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert blocker.read_text(encoding="utf-8") == "a file, not a folder\n"  # left as it was
