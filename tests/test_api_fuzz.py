@@ -80,3 +80,17 @@ def test_the_fuzzed_description_is_the_one_the_app_serves(app):
     operations = {(op.method.upper(), op.path) for op in (r.ok() for r in schema.get_all_operations())}
     assert operations == {("POST", "/api/ask"), ("GET", "/api/health"), ("GET", "/api/topics"),
                           ("GET", "/api/openapi.json")}
+
+
+@pytest.mark.parametrize("method, path, body", [("POST", "/api/ask", {"question": "How does Botox work?"}),
+                                                ("GET", "/api/health", None), ("GET", "/api/topics", None)])
+def test_rate_limited_responses_conform_too(bot, method, path, body):
+    """The fuzzer runs without a limit; this checks the documented 429 (JSON error, Retry-After)."""
+    limited = create_app(Config(corpus=CORPUS, rate_limit="1 per minute"), bot=bot)
+    operation = schema[path][method]
+    kwargs = {} if body is None else {"body": body, "media_type": "application/json"}
+    first, second = (operation.Case(**kwargs).call(app=limited) for _ in range(2))
+    assert (first.status_code, second.status_code) == (200, 429)
+    operation.Case(**kwargs).validate_response(second, transport_kwargs={"app": limited})
+    assert int(second.headers["retry-after"][0]) > 0  # schemathesis keeps headers in wire form: lowercase, listed
+    assert second.json()["error"]["code"] == "rate_limited"
