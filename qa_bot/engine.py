@@ -52,6 +52,8 @@ from .analysis import Analyzer
 WEIGHTINGS = ("tfidf", "bm25")
 DEFAULT_TITLE_WEIGHT = {"tfidf": 2, "bm25": 3}
 PROGRESS_MIN_DOCS = 5000  # smaller corpora are analysed in about a second: no bar worth drawing
+# Up to this many documents, top() sorts the scores in Python: numpy's calls cost more on so few.
+SMALL_CORPUS = 32
 
 
 class Engine:
@@ -179,8 +181,15 @@ class Engine:
     @staticmethod
     def top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Row numbers and scores of the ``k`` highest non-zero scores, best first (ties by row)."""
+        if k <= 0:
+            return []
+        if len(scores) <= SMALL_CORPUS:
+            ranked = sorted((-score, row) for row, score in enumerate(scores.tolist()) if score > 0)
+            # If the k-th and the next score tie, argpartition below chooses which of them is kept.
+            if len(ranked) <= k or ranked[k - 1][0] != ranked[k][0]:
+                return [(row, -score) for score, row in ranked[:k]]
         rows = np.flatnonzero(scores > 0)
-        if k <= 0 or not len(rows):
+        if not len(rows):
             return []
         if len(rows) > k:
             rows = rows[np.argpartition(-scores[rows], k - 1)[:k]]
