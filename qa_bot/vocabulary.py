@@ -229,7 +229,7 @@ class Reader:
         query, added, units, found = [], [], [], {part: [] for part in SECTIONS}
         i = 0
         while i < len(stems):
-            match = self._phrase_at(stems, i)
+            match = self._phrase_at(stems, i) if stems[i] in self._phrases else None
             if match:
                 phrase, part, target = match
                 text = " ".join(words[i : i + len(phrase)])
@@ -247,8 +247,10 @@ class Reader:
             if w not in self._skip:
                 query.append(s)
             if self._informative(w, s):
-                terms = frozenset([s]) if s in self.known else frozenset()
-                units.append(Unit(w, terms, self._weight(terms)))
+                if s in self.known:
+                    units.append(Unit(w, frozenset([s]), self.term_weight(s)))
+                else:
+                    units.append(Unit(w, frozenset(), self.unknown_weight))
             i += 1
         return Reading(tuple(t for t in query if t in self.known), tuple(added), tuple(units), tuple(found["not_covered"]), tuple(found["ask_a_clinician"]),
                        tuple(corrections))
