@@ -25,13 +25,15 @@ passage is one contiguous stretch of that section's text. Nothing is paraphrased
 from __future__ import annotations
 
 import functools
+import math
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
 
-from .analysis import sentence_spans
+from .analysis import fold, sentence_spans
 from .config import Config
 from .errors import UsageError
 from .index import CorpusIndex, open_index
@@ -42,6 +44,10 @@ STATUSES = ("answered", "no_answer", "urgent", "smalltalk")
 # A second section is cited too when it scores at least this share of the best one.
 CO_CITE_RATIO = 0.85
 MAX_CITATIONS = 2
+# Unicode categories whose characters become spaces in a question: control and format characters
+# (zero-width spaces, direction marks...), lone surrogates (which cannot even be encoded) and line
+# and paragraph separators.
+CONTROL = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 # The share of a question's informative content (idf-weighted, see Bot.coverage) that the best
 # section must contain. "Botox" is in every section, so a question like "what does botox cost"
 # has a fair cosine with any of them; its coverage is low because "cost" is nowhere. On our
@@ -52,6 +58,9 @@ MIN_COVERAGE = 0.5
 RERANK_CANDIDATES = 8
 # Sections whose sentences are kept split and vectorised (a large corpus is not split up front).
 SENTENCE_CACHE_SECTIONS = 4096
+# Posting lists up to this long are looked through in Python (a set) rather than with numpy, whose
+# calls cost more than the work on a few dozen numbers.
+SHORT_POSTINGS = 64
 
 SMALLTALK_REPLY = (
     "Hello! I'm the clinic's question-answering assistant. I answer questions using our clinic's own "
@@ -105,15 +114,25 @@ def clean_question(question: str, max_chars: int) -> str:
     """Normalise Unicode, drop control characters and squeeze spaces; refuse empty or over-long text."""
     if not isinstance(question, str):
         raise UsageError("the question must be text")
-    text = unicodedata.normalize("NFC", question)
-    # Control and format characters and lone surrogates (which cannot even be encoded) become spaces.
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") else c for c in text)
-    text = " ".join(text.split())
+    text = " ".join(unicodedata.normalize("NFC", question).split())
+    # Squeezing the spaces before replacing gives the same text as after: the replacements are
+    # spaces too. Most questions are printable, and a printable text has none of CONTROL's
+    # categories (none of them is printable): only other texts are looked at character by character.
+    if not text.isprintable():
+        text = " ".join("".join(" " if unicodedata.category(c) in CONTROL else c for c in text).split())
     if not text:
         raise UsageError("the question is empty: type a question about our articles")
     if len(text) > max_chars:
         raise UsageError(f"the question is {len(text)} characters long; the limit is {max_chars}: please shorten it")
     return text
+
+
+class Query(NamedTuple):
+    """A read question's index terms, worked out once per question for scoring and passages."""
+
+    ids: list[int]  # term ids, ascending
+    counts: list[int]  # how often each occurs in the question
+    weights: np.ndarray  # tf-idf weights, L2-normalised (float32; see Bot._query)
 
 
 class Bot:
@@ -142,7 +161,8 @@ class Bot:
 
     def ask(self, question: str) -> Answer:
         text = clean_question(question, self.config.max_question_chars)
-        verdict = triage(text)
+        folded = fold(text)  # once, for both triage and reading
+        verdict = triage(text, folded)
         if verdict.kind in ("emergency", "crisis"):
             message = self.config.emergency_message
             if verdict.kind == "crisis":
@@ -150,13 +170,12 @@ class Bot:
             return self._reply(text, "urgent", message, reason=verdict.reason)
         if verdict.kind == "smalltalk":
             return self._reply(text, "smalltalk", SMALLTALK_REPLY.format(topics=self.topics), reason="small talk")
-        return self._retrieve(text)
+        return self._retrieve(text, self.reader.read(text, folded))
 
     def _reply(self, question, status, text, citations=(), reason="") -> Answer:
         return Answer(question, status, text, tuple(citations), self.config.disclaimer, reason)
 
-    def _retrieve(self, question: str) -> Answer:
-        reading = self.reader.read(question)
+    def _retrieve(self, question: str, reading: Reading) -> Answer:
         contact = self.config.contact_message
         if reading.ask_a_clinician:
             subject = _join(reading.ask_a_clinician)
@@ -166,7 +185,8 @@ class Bot:
             subject = _join(reading.not_covered)
             reply = NOT_COVERED_REPLY.format(subject=subject, topics=self.topics, contact=contact)
             return self._reply(question, "no_answer", reply, reason=f"not covered: {subject}")
-        ranked = self.rank(reading, MAX_CITATIONS)
+        query = self._query(reading)
+        ranked = self._rank(reading, query, MAX_CITATIONS)
         relevance = ranked[0][1] / ranked[0][2] if ranked else 0.0  # the best section's cosine (or bm25 score)
         coverage = ranked[0][2] if ranked else 0.0
         top_score = ranked[0][1] if ranked else 0.0
@@ -185,21 +205,28 @@ class Bot:
         citations, texts = [], []
         for row, score, _ in chosen:
             section = self.index.sections[row]
-            passage, sentences = self._passage(row, reading)
+            passage, sentences = self._passage(row, query)
             citations.append(Citation(section.article_title, section.title, section.url, passage, round(score, 4)))
             texts.extend(sentences)
         return self._reply(question, "answered", " ".join(texts), citations,
                            reason=f"best score {relevance:.3f}, coverage {coverage:.2f}")
 
-    def _query(self, reading: Reading) -> tuple[np.ndarray, np.ndarray]:
-        """The query as term ids and L2-normalised weights, as ``TfidfVectorizer`` weights a text:
-        ``w(t) = (1 + ln count(t)) * idf(t)``, counting the question's own terms and the terms the
-        vocabulary added for its phrases alike."""
-        ids, counts = np.unique([self._term_ids[t] for t in reading.terms + reading.expansions], return_counts=True)
-        if not len(ids):
-            return ids, np.zeros(0, dtype=np.float32)
-        w = (1.0 + np.log(counts)) * self._idf[ids]
-        return ids, (w / np.linalg.norm(w)).astype(np.float32)
+    def _query(self, reading: Reading) -> Query:
+        """The read question's terms as a :class:`Query`: its own terms and the terms the vocabulary
+        added for its phrases count alike. Weighted as ``TfidfVectorizer`` weights a text:
+        ``w(t) = (1 + ln count(t)) * idf(t)``, then L2-normalised."""
+        # Counted in a dict rather than by np.unique: for a handful of terms, several times cheaper.
+        counts: dict[int, int] = {}
+        for term in reading.terms + reading.expansions:
+            j = self._term_ids[term]
+            counts[j] = counts.get(j, 0) + 1
+        ids = sorted(counts)
+        if not ids:
+            return Query([], [], np.zeros(0, dtype=np.float32))
+        n = [counts[j] for j in ids]
+        w = (1.0 + np.log(n)) * self._idf[ids]
+        # np.linalg.norm(w) is exactly this (the square root of w.w), less its overhead.
+        return Query(ids, n, (w / math.sqrt(w.dot(w))).astype(np.float32))
 
     def scores(self, reading: Reading | str) -> np.ndarray:
         """The (read) question's score with every section, one per index row, computed the way the
@@ -207,26 +234,24 @@ class Bot:
         ``tfidf`` engine; for a ``bm25`` one, the summed postings over the best possible sum."""
         if isinstance(reading, str):
             reading = self.reader.read(reading)
-        engine = self.index.engine
-        if engine.weighting == "tfidf":
-            ids, w = self._query(reading)
-        else:
-            ids, counts = np.unique([self._term_ids[t] for t in reading.terms + reading.expansions],
-                                    return_counts=True)
-            best = float((engine.term_max_[ids] * counts).sum()) if len(ids) else 0.0
-            w = (counts / best).astype(np.float32) if best else np.zeros(0, dtype=np.float32)
-            ids = ids if best else ids[:0]
-        if not len(ids):
-            return np.zeros(engine.n_docs, dtype=np.float32)
-        docs, weights = zip(*self._postings(ids))
-        weights = np.concatenate([wt * weight for wt, weight in zip(w, weights)])
-        return np.bincount(np.concatenate(docs), weights=weights, minlength=engine.n_docs)
+        return self._scores(self._query(reading))
 
-    def _postings(self, ids) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Each term's (documents, weights) straight from the postings arrays: for a handful of
-        terms this is several times cheaper than scipy's fancy indexing of the matrix."""
-        p = self.index.engine.postings_
-        return [(p.indices[p.indptr[j] : p.indptr[j + 1]], p.data[p.indptr[j] : p.indptr[j + 1]]) for j in ids]
+    def _scores(self, query: Query) -> np.ndarray:
+        engine = self.index.engine
+        ids, w = query.ids, query.weights
+        if engine.weighting == "bm25":
+            best = float((engine.term_max_[ids] * np.asarray(query.counts)).sum()) if ids else 0.0
+            w = (np.asarray(query.counts) / best).astype(np.float32) if best else w
+            ids = ids if best else []
+        if not ids:
+            return np.zeros(engine.n_docs, dtype=np.float32)
+        # Straight from the postings arrays: for a handful of terms this is several times cheaper
+        # than scipy's fancy indexing of the matrix.
+        p = engine.postings_
+        spans = [(p.indptr[j], p.indptr[j + 1]) for j in ids]
+        docs = np.concatenate([p.indices[a:z] for a, z in spans])
+        weights = np.concatenate([p.data[a:z] for a, z in spans]) * np.repeat(w, [z - a for a, z in spans])
+        return np.bincount(docs, weights=weights, minlength=engine.n_docs)
 
     def rank(self, reading: Reading | str, k: int) -> list[tuple[int, float, float]]:
         """The ``k`` best sections as ``(row, score, coverage)``, best first.
@@ -237,10 +262,13 @@ class Bot:
         """
         if isinstance(reading, str):
             reading = self.reader.read(reading)
-        candidates = self.index.engine.top(self.scores(reading), max(k, RERANK_CANDIDATES))
+        return self._rank(reading, self._query(reading), k)
+
+    def _rank(self, reading: Reading, query: Query, k: int) -> list[tuple[int, float, float]]:
+        candidates = self.index.engine.top(self._scores(query), max(k, RERANK_CANDIDATES))
         if not candidates:
             return []
-        covered = self._coverages(reading, [row for row, _ in candidates])
+        covered = self._coverages(reading, [(row,) for row, _ in candidates])
         ranked = sorted(((row, cos * c, c) for (row, cos), c in zip(candidates, covered)), key=lambda r: (-r[1], r[0]))
         return [r for r in ranked if r[1] > 0][:k]
 
@@ -252,30 +280,26 @@ class Bot:
         where ``weight(u)`` says how much the unit's rarest term tells sections apart and a unit the
         corpus lacks has a fixed weight (see :class:`Reader`). No known content at all: 0.
         """
-        return self._cover(reading, set().union(*self._present(reading, list(rows))))
+        return self._coverages(reading, [rows])[0]
 
-    def _coverages(self, reading: Reading, rows: list[int]) -> list[float]:
-        return [self._cover(reading, here) for here in self._present(reading, rows)]
-
-    def _present(self, reading: Reading, rows: list[int]) -> list[set[str]]:
-        """For each row, which of the question's known terms its section holds."""
-        terms = sorted({t for u in reading.units for t in u.terms})
-        if not terms:
-            return [set() for _ in rows]
-        wanted = np.asarray(rows)
-        present = []
-        for docs, _ in self._postings([self._term_ids[t] for t in terms]):
-            # A posting list's documents are sorted: binary search instead of a set per term.
-            at = np.minimum(np.searchsorted(docs, wanted), len(docs) - 1)
-            present.append(docs[at] == wanted)
-        return [{t for t, here in zip(terms, present) if here[j]} for j in range(len(rows))]
-
-    @staticmethod
-    def _cover(reading: Reading, here: set[str]) -> float:
+    def _coverages(self, reading: Reading, groups: list[tuple[int, ...]]) -> list[float]:
+        """The coverage (see :meth:`coverage`) of each group of rows."""
         total = sum(u.weight for u in reading.units)
-        if not here or not total:
-            return 0.0
-        return sum(u.weight for u in reading.units if u.terms & here) / total
+        if not total:
+            return [0.0] * len(groups)
+        rows = sorted({row for group in groups for row in group})
+        p = self.index.engine.postings_
+        found = {}  # term -> a set holding those of `rows` whose section has the term
+        for term in {t for u in reading.units for t in u.terms}:
+            j = self._term_ids[term]
+            found[term] = _found(p.indices[p.indptr[j] : p.indptr[j + 1]], rows)
+        covered = [0] * len(groups)
+        for u in reading.units:  # in order, so each sum adds up as sum() would
+            here = set().union(*[found[t] for t in u.terms])
+            for g, group in enumerate(groups):
+                if not here.isdisjoint(group):
+                    covered[g] += u.weight
+        return [c / total for c in covered]
 
     def _split(self, row: int) -> tuple[list[tuple[int, int]], list[str], sparse.csr_matrix]:
         """A section's sentence spans, texts and tf-idf rows (cached per section by ``_sentences``)."""
@@ -284,14 +308,13 @@ class Bot:
         texts = [text[a:b] for a, b in spans]
         return spans, texts, self.index.engine.vectorizer_.transform(texts).tocsr()
 
-    def _passage(self, row: int, reading: Reading) -> tuple[str, list[str]]:
+    def _passage(self, row: int, query: Query) -> tuple[str, list[str]]:
         """The best sentences of a section for the question, and the contiguous passage holding them."""
         section = self.index.sections[row]
         spans, texts, sent = self._sentences(row)
-        ids, w = self._query(reading)
-        query = np.zeros(sent.shape[1], dtype=np.float32)
-        query[ids] = w
-        scores = sent @ query
+        vector = np.zeros(sent.shape[1], dtype=np.float32)
+        vector[query.ids] = query.weights
+        scores = sent @ vector
         keep = max(1, min(self.config.max_answer_sentences, len(texts)))
         # The window of `keep` neighbouring sentences with the most weight, around the best sentence,
         # less sentences at either end that share no word with the question.
@@ -305,6 +328,15 @@ class Bot:
             hi -= 1
         passage = section.text[spans[lo][0] : spans[hi][1]]
         return passage, texts[lo : hi + 1]
+
+
+def _found(docs: np.ndarray, rows: list[int]) -> set[int]:
+    """A set holding those of ``rows`` (sorted) that are among a posting list's documents (sorted),
+    and maybe other documents of the list: all of them when it is short."""
+    if len(docs) <= SHORT_POSTINGS:
+        return set(docs.tolist())
+    at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)  # binary search: no set of a long list
+    return {row for row, here in zip(rows, (docs[at] == rows).tolist()) if here}
 
 
 def _join(items) -> str:
