@@ -237,12 +237,14 @@ class Bot:
         return self._scores(self._query(reading))
 
     def _scores(self, query: Query) -> np.ndarray:
+        """:meth:`scores` of a question's :class:`Query`."""
         engine = self.index.engine
         ids, w = query.ids, query.weights
-        if engine.weighting == "bm25":
-            best = float((engine.term_max_[ids] * np.asarray(query.counts)).sum()) if ids else 0.0
-            w = (np.asarray(query.counts) / best).astype(np.float32) if best else w
-            ids = ids if best else []
+        if engine.weighting == "bm25" and ids:
+            counts = np.asarray(query.counts)
+            best = float((engine.term_max_[ids] * counts).sum())
+            # No words but those every document has (idf' = 0): no document scores.
+            ids, w = (ids, (counts / best).astype(np.float32)) if best else ([], w)
         if not ids:
             return np.zeros(engine.n_docs, dtype=np.float32)
         # Straight from the postings arrays: for a handful of terms this is several times cheaper
@@ -294,7 +296,7 @@ class Bot:
             j = self._term_ids[term]
             found[term] = _found(p.indices[p.indptr[j] : p.indptr[j + 1]], rows)
         covered = [0] * len(groups)
-        for u in reading.units:  # in order, so each sum adds up as sum() would
+        for u in reading.units:  # in order: each sum adds up as the definition's sum() does
             here = set().union(*[found[t] for t in u.terms])
             for g, group in enumerate(groups):
                 if not here.isdisjoint(group):
