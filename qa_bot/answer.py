@@ -58,6 +58,8 @@ MIN_COVERAGE = 0.5
 RERANK_CANDIDATES = 8
 # Sections whose sentences are kept split and vectorised (a large corpus is not split up front).
 SENTENCE_CACHE_SECTIONS = 4096
+# Replies list what the articles cover: every article up to this many, then only a count.
+TOPICS_LISTED = 8
 # Posting lists up to this long are looked through in Python (a set) rather than with numpy, whose
 # calls cost more than the work on a few dozen numbers.
 SHORT_POSTINGS = 64
@@ -135,6 +137,18 @@ class Query(NamedTuple):
     weights: np.ndarray  # tf-idf weights, L2-normalised (float32; see Bot._query)
 
 
+def describe_topics(sections, most: int = TOPICS_LISTED) -> str:
+    """What the articles cover, for replies: each article with its sections; past ``most`` articles,
+    only that many titles and how many more there are (a knowledge base may hold thousands)."""
+    articles: dict[str, list[str]] = {}
+    for s in sections:
+        articles.setdefault(s.article_title, []).append(s.title)
+    if len(articles) <= most:
+        return "; ".join(f"{title} ({', '.join(secs)})" for title, secs in articles.items())
+    titles = list(articles)
+    return f"{'; '.join(titles[:most])}; and {len(titles) - most:,} more topics"
+
+
 class Bot:
     """Answers questions from one corpus index with one configuration."""
 
@@ -148,10 +162,7 @@ class Bot:
         self._idf = np.asarray(engine.vectorizer_.idf_, dtype=np.float32)
         known = {t: float(self._idf[i]) for t, i in self._term_ids.items()}
         self.reader = Reader(vocabulary, engine.analyzer, known, engine.n_docs)
-        articles: dict[str, list[str]] = {}
-        for s in index.sections:
-            articles.setdefault(s.article_title, []).append(s.title)
-        self.topics = "; ".join(f"{title} ({', '.join(secs)})" for title, secs in articles.items())
+        self.topics = describe_topics(index.sections)
         self._sentences = functools.lru_cache(maxsize=SENTENCE_CACHE_SECTIONS)(self._split)
 
     @classmethod

@@ -74,3 +74,14 @@ def test_clean_question(raw, clean):
 def test_clean_question_refuses(raw, message):
     with pytest.raises(UsageError, match=message):
         clean_question(raw, 100)
+
+
+def test_topics_are_listed_in_full_for_a_few_articles_and_counted_for_many():
+    from qa_bot.answer import describe_topics
+    from qa_bot.corpus import Section
+
+    few = [Section("a", "Neck pain", "Introduction", "introduction", "x"), Section("a", "Neck pain", "Heat", "heat", "y")]
+    assert describe_topics(few) == "Neck pain (Introduction, Heat)"
+    many = [Section(f"s{i}", f"Topic {i}", "Introduction", "introduction", "x") for i in range(1000)]
+    text = describe_topics(many)
+    assert text.startswith("Topic 0; Topic 1;") and text.endswith("and 992 more topics") and len(text) < 200
