@@ -114,6 +114,13 @@ def init_logging(app: Flask, config: Config) -> None:
 def init_api(app: Flask, config: Config) -> None:
     spec = json.loads((WEB / "openapi.json").read_text(encoding="utf-8"))
     spec["info"]["version"] = __version__
+    @app.after_request  # registered before the limiter's own hook, so it runs after it
+    def retry_after_only_when_refused(response: Response) -> Response:
+        # Flask-Limiter sends Retry-After on every response; it means something only on a 429.
+        if response.status_code != 429:
+            response.headers.pop("Retry-After", None)
+        return response
+
     # Per client address, one budget shared by every API route. 429s carry Retry-After.
     limiter = Limiter(get_remote_address, app=app, storage_uri=config.rate_limit_storage, headers_enabled=True,
                       enabled=bool(config.rate_limit.strip()))

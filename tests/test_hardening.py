@@ -21,8 +21,9 @@ def client(bot):
 
 def test_rate_limit_gives_json_429_with_retry_after(bot):
     client = create_app(Config(corpus=CORPUS, rate_limit="3 per minute"), bot=bot).test_client()
-    statuses = [client.post("/api/ask", json={"question": "botox for migraine"}).status_code for _ in range(3)]
-    assert statuses == [200, 200, 200]
+    responses = [client.post("/api/ask", json={"question": "botox for migraine"}) for _ in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert "Retry-After" not in responses[0].headers and responses[0].headers["X-RateLimit-Remaining"] == "2"
     refused = client.get("/api/health")  # one budget for the whole API
     assert refused.status_code == 429
     assert refused.json["error"]["code"] == "rate_limited"
