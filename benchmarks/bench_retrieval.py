@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from benchmarks.data import BENCH_DATA, data_path, load_dataset, ndcg_at, read_jsonl, recall_at  # noqa: E402
 from benchmarks.systems import SYSTEMS  # noqa: E402
+from qa_bot.index import package_versions  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # Corpora and the query sets judged on them (LiveQA-Med is judged against MedQuAD's passages).
@@ -126,12 +126,7 @@ def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
+    versions = package_versions(PACKAGES)
     return {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_kb / 2**20, 1),
             "python": platform.python_version(), "packages": versions, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 

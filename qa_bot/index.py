@@ -41,9 +41,10 @@ CURRENT = "current"
 PACKAGES = ("qa-bot", "scikit-learn", "nltk", "numpy", "scipy")
 
 
-def package_versions() -> dict:
+def package_versions(names=PACKAGES) -> dict:
+    """Installed versions of the named distributions (None for one that is not installed)."""
     versions = {}
-    for name in PACKAGES:
+    for name in names:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
