@@ -60,13 +60,23 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\bshort(?:ness)? of breath\b", r"\bchoking\b", r"\bgasping\b",
         r"\b(?:not|isn't|is not|stopped|stops|aren't|wasn't) breathing\b", r"\bcatch (?:my|his|her|their) breath\b",
         r"\bstruggling for (?:air|breath)\b",
-        r"\bthroat (?:is )?(?:closing|swelling|swollen)\b")),
+        r"\bthroat (?:is )?(?:closing|swelling|swollen)\b",
+        r"\bthroat (?:feels?|is|feeling|getting|has gotten) (?:very |really |so )?(?:tight|closing|closed|swollen)\b",
+        r"\btight(?:ness)? (?:in )?(?:my |the |his |her )?throat\b",
+        # botulinum toxin spreading beyond the injection: weakness far from where it was injected
+        r"\b(?:weak|weakness) all over\b", r"\bweakness (?:is )?spreading\b")),
     ("emergency", "severe allergic reaction", _rx(
         r"\banaphyla\w*", r"\b(?:tongue|lips?|face|throat) (?:is |are )?(?:swelling|swollen)\b",
         r"\bsevere allergic\b", r"\ballergic reaction\b.*\b(?:breath|swell|hives)")),
     ("emergency", "overdose or poisoning", _rx(
         r"\boverdos\w*", r"\btook (?:way |far |a lot )?too (?:many|much)\b",
-        r"\btoo many (?:pills|tablets|painkillers|pain pills)\b", r"\bswallowed (?:a bottle|the whole|all)\b", r"\bpoison\w*")),
+        r"\btoo many (?:pills|tablets|painkillers|pain pills)\b", r"\bswallowed (?:a bottle|the whole|all)\b", r"\bpoison\w*",
+        # "took 30 sleeping pills", "swallowed a handful of my tablets", "took the whole box of painkillers"
+        # (ten or more, or a container's worth; not a dose in mg, and not "I take 2 tablets a day")
+        r"\b(?:took|taken|swallowed|ate) (?:about |like |over |maybe )?(?:[1-9]\d+|a (?:whole |full )?(?:bottle|pack|packet|box|handful|strip)|"
+        r"the (?:whole|entire|rest of the)|handfuls?|dozens|loads|lots|a lot|twenty|thirty|forty|fifty)"
+        r"\b(?:(?!\b(?:mg|mcg|ml|milligrams?|micrograms?|units?)\b)[^.?!]){0,40}?\b(?:pills?|tablets?|capsules?|meds|medications?|medicines?|painkillers?|sleeping pills|opioids?|"
+        r"paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|oxycodone|morphine|insulin)\b")),
     ("emergency", "heavy bleeding", _rx(
         r"\b(?:bleeding|blood) (?:heavily|a lot|won't stop|will not stop|that won't stop|everywhere)\b",
         r"\b(?:heavy|severe|uncontrolled) bleeding\b", r"\bwon't stop bleeding\b")),
@@ -88,10 +98,14 @@ SMALLTALK = _rx(
     r"(?:thanks?|thank you|thx|ty|cheers|many thanks)(?: (?:so|very) much| a lot| a million)?"
     r"(?: for (?:the|your|all your) help)?(?: bot)?",
     r"(?:bye|goodbye|good bye|see you|see ya|farewell|take care|good night)(?: then| now)?",
+    r"(?:that|this|it|you)(?: (?:was|is|has been|were|are))? (?:very |really |so )?(?:helpful|great|useful|perfect|clear|amazing)",
+    r"(?:that|this|it|you) help(?:ed|s)?(?: (?:a lot|me|a bit|so much))?",
+    r"(?:who|what) (?:made|built|created|programmed|wrote) you", r"what(?:'s| is) your name", r"nice to meet you",
     r"(?:who|what) are you", r"what can you do", r"what do you do", r"how can you help(?: me)?",
     r"what (?:can|do) you (?:help|answer)(?: me)?(?: with)?", r"what (?:can|should) i ask(?: you)?",
     r"what (?:can|do) you know(?: about)?", r"help", r"are you (?:a )?(?:bot|robot|human|real)",
-    r"how are you(?: doing)?(?: today)?", r"ok(?:ay)?", r"great", r"cool",
+    r"how are you(?: doing)?(?: today)?", r"ok(?:ay)?", r"great", r"cool", r"got it", r"i see", r"understood",
+    r"perfect", r"awesome", r"good", r"no thanks?",
 )
 
 

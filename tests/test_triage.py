@@ -31,6 +31,12 @@ EMERGENCIES = [
     ("he is unconscious", "unresponsive or confused person"),
     ("worst headache of my life came on suddenly", "sudden worst-ever headache"),
     ("sudden severe headache out of nowhere", "sudden worst-ever headache"),
+    ("i took 30 sleeping pills", "overdose or poisoning"),
+    ("she swallowed a whole bottle of tylenol", "overdose or poisoning"),
+    ("I've taken a handful of my painkillers", "overdose or poisoning"),
+    ("my throat feels tight after my injection this morning", "trouble breathing, swallowing or speaking"),
+    ("tightness in my throat since the botox", "trouble breathing, swallowing or speaking"),
+    ("two days after botox I feel weak all over", "trouble breathing, swallowing or speaking"),
     ("MY CHEST HURTS", "chest pain"),  # shouting is still an emergency
     ("Ｉ ｃａｎ'ｔ ｂｒｅａｔｈｅ", "trouble breathing, swallowing or speaking"),  # full-width letters fold
 ]
@@ -59,14 +65,19 @@ NOT_URGENT = [
     "my chest of drawers fell on my foot",  # "chest" alone is not chest pain
     "botox for chronic migraine",
     "what is the worst part of neuropathy",
+    "I take 2 tablets of ibuprofen a day, can I also get botox?",  # a regimen, not an overdose
+    "I took 10 mg of morphine for my back this morning",  # a dose, not a count of pills
+    "I had 12 botox injections for my migraines",
+    "I take my medication every day but the pain continues",
 ]
 
 SMALLTALK = ["hello", "Hi there!", "hey", "good morning", "thanks a lot", "thank you so much for your help",
              "bye", "goodbye!", "who are you?", "what can you do", "what can you help me with?", "how are you",
-             "thx bye", "ok, thanks. goodbye!"]
+             "thx bye", "ok, thanks. goodbye!", "thanks, that helped", "that was really helpful", "who made you?",
+             "what's your name", "got it, thanks"]
 
 QUESTIONS = ["hello, can botox help migraines?", "thanks, and what about back pain?", "botox for neck pain",
-             "what does botox cost"]
+             "what does botox cost", "that helped my neck, does it help the back too?"]
 
 
 @pytest.mark.parametrize("question,reason", EMERGENCIES)
