@@ -7,12 +7,15 @@ then loads the index once, when it imports the app, and reuses it for every requ
 
 from __future__ import annotations
 
+import errno
+import socket
 import sys
 
 from gunicorn.app.base import BaseApplication
 
 from . import logs
 from .config import Config
+from .errors import QaBotError
 from .index import open_index
 
 # gthread workers keep connections alive between requests (the sync worker closes each one), so
@@ -62,6 +65,7 @@ class QaBotServer(BaseApplication):
 def serve(config: Config, debug: bool = False) -> int:
     """Serve until interrupted (SIGTERM or Ctrl-C: in-flight requests finish first). Returns the exit code."""
     logs.configure()  # JSON lines on standard error; workers inherit it
+    _check_port_free(config.host, config.port)
     index = open_index(config.corpus, config.resolved_index_dir)
     m = index.manifest
     print(f"qa-bot: {m['articles']} article(s), {m['sections']} sections; "
@@ -74,3 +78,20 @@ def serve(config: Config, debug: bool = False) -> int:
         return 0
     QaBotServer(config).run()
     return 0
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail at once with one line if the address is taken (gunicorn would retry, then log errors)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise QaBotError(f"cannot listen on '{host}': not a known host name or address (see --host)") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise QaBotError(f"port {port} on {host} is already in use: stop the other server or pass --port") from None
+            raise QaBotError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None

@@ -316,3 +316,15 @@ def test_unusable_index_folder_is_one_line_and_exit_1(tmp_path, where):
     assert lines[0].startswith("qa-bot: ") and str(index_dir) in lines[0] and "index" in lines[0]
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert blocker.read_text(encoding="utf-8") == "a file, not a folder\n"  # left as it was
+
+
+def test_a_port_in_use_is_one_clear_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(qa_bot_command() + ["--index-dir", str(tmp_path / "index"), "serve", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == f"qa-bot: port {port} on 127.0.0.1 is already in use: stop the other server or pass --port"
+    assert "Traceback" not in done.stderr
