@@ -18,8 +18,8 @@ serve: setup  ## build the index if needed and serve the site, widget and API on
 	$(BIN)/qa-bot index
 	$(BIN)/qa-bot serve
 
-test: setup  ## the whole suite, browser tests included (installs Chromium if missing)
-	scripts/ensure-chromium
+test: setup  ## the whole suite, browser tests included (installs Chromium and redis-server if missing)
+	scripts/install-test-tools
 	$(BIN)/pytest
 
 test-fast: setup  ## everything but the browser tests

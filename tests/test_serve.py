@@ -237,6 +237,45 @@ def test_over_limit_burst_gets_json_429_with_retry_after(tmp_path):
         assert "unsafe-inline" not in headers["Content-Security-Policy"]
 
 
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway redis-server on a free loopback port (Debian's redis-server; .ci/run installs it)."""
+    exe = shutil.which("redis-server")
+    if exe is None:
+        if os.environ.get("CI") or os.environ.get("QA_BOT_REQUIRE_REDIS"):
+            pytest.fail("redis-server is not installed: apt-get install redis-server")
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def listening() -> bool:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return True
+            except OSError:
+                return False
+
+        poll(listening, 15, what="redis-server to listen")
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_a_redis_store_shares_one_limit_across_workers_and_servers(tmp_path, redis_url):
+    settings = {"QA_BOT_RATE_LIMIT": "6 per minute", "QA_BOT_RATE_LIMIT_STORAGE": redis_url}
+    first = Served(tmp_path / "a", workers=2, **settings)
+    second = Served(tmp_path / "b", workers=1, **settings)
+    try:
+        # Each readiness check spent one request; fresh connections spread over both workers of `first`.
+        statuses = [served.request("GET", "/api/health")[0] for served in [first, second] * 4]
+    finally:
+        first.stop()
+        second.stop()
+    assert statuses == [200] * 4 + [429] * 4
+
+
 # --- (a) graceful shutdown ------------------------------------------------------------------------------
 
 def test_sigterm_lets_in_flight_requests_finish_and_exits_0(tmp_path):
