@@ -33,8 +33,9 @@ NOT_URGENT = _rx(
     r"\bstroke (?:years?|months?) ago\b",
     r"\bpost[- ]?stroke\b",
     # stroke as a cause or a past event, not as something happening now
-    r"\bstroke[- ](?:related|induced|caused|survivors?|rehab\w*|recovery|patients?)\b",
+    r"\bstroke[- ](?:related|induced|caused|survivors?|rehab\w*|recovery|patients?|victims?|sufferers?|spasticity|stiffness|damage)\b",
     r"\b(?:after|since|following|from|caused by|because of) (?:a |my |the |his |her |their )?stroke\b",
+    r"\b(?:can|does|do|could|will) (?:a |having a )?strokes? (?:cause|lead to|make|give|result in|affect)\b",
     # questions about what a condition is, or whether botox is a poison, not something happening now
     r"\bwhat(?:'s| is| are| does| causes?) (?:a |an )?(?:thunderclap headaches?|anaphylaxis|anaphylactic shock|stroke|seizure)\b(?! right now| now)",
     r"\b(?:is|isn't) (?:botox|it|this|the toxin|botulinum toxin) (?:really |actually |basically |just )?(?:a )?poison(?:ous)?\b",
@@ -54,7 +55,9 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\bcan't (?:go on|carry on) (?:anymore|any more|living)\b", r"\bend(?:ing)? (?:things|everything)\b",
         r"\b(?:life|living) (?:is not|isn't|is no longer|not) worth (?:living|it)\b", r"\bnot worth living\b",
         r"\bwish (?:i was|i were|i could be) dead\b", r"\bwish i (?:could )?(?:die|disappear|wasn't alive)\b",
-        r"\b(?:take|taking|swallow|swallowing) all (?:of )?(?:my|the) (?:pills|tablets|meds|medication|painkillers)\b")),
+        r"\b(?:take|taking|swallow|swallowing) all (?:of )?(?:my|the) (?:pills|tablets|meds|medication|painkillers)\b",
+        r"\b(?:want to|going to|gonna|thinking (?:of|about)|plan to|planning to|ready to) end(?:ing)? it\b",
+        r"\bkms\b", r"\bunalive\w*")),
     ("emergency", "chest pain", _rx(
         r"\bchest (?:pains?|hurts?|pressure|tightness|is tight)\b",
         r"\b(?:pains?|pressure|tightness) in (?:my|his|her|their|the) chest\b",
@@ -69,6 +72,7 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\bone side of (?:my|his|her|their|the) (?:face|body|mouth) (?:is |has |went |has gone |feels )?(?:numb|weak|dead|dropped|drooping|drooped|fallen|sagging)\b",
         r"\bnumb(?:ness)? (?:on|down) one side\b",
         r"\b(?:can't|cannot|can not|unable to) (?:lift|raise|move) (?:my|his|her|their) (?:arm|leg)s?\b",
+        r"\bsudden(?:ly)? (?:can't see|lost (?:my |his |her )?(?:vision|sight)|blind|double vision)\b",
         r"\bspeech (?:is |has |was )?(?:all |very |really |suddenly |gone |become |getting )?slurr\w*",
         r"\b(?:i'm|i am|he's|he is|she's|she is|they're|they are|is|are) (?:suddenly )?slurring\b")),
     ("emergency", "trouble breathing, swallowing or speaking", _rx(
@@ -79,7 +83,7 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\bbreathing (?:is )?(?:getting |becoming |has become |has got )?(?:harder|hard|difficult|laboured|labored|shallow)\b",
         r"\bshort(?:ness)? of breath\b", r"\bchoking\b", r"\bgasping\b",
         r"\b(?:not|isn't|is not|stopped|stops|aren't|wasn't) breathing\b", r"\bcatch (?:my|his|her|their) breath\b",
-        r"\bstruggling for (?:air|breath)\b",
+        r"\bstruggling for (?:air|breath)\b", r"\b(?:turning|gone|went|going) blue\b",
         r"\bthroat (?:is )?(?:closing|swelling|swollen)\b",
         r"\bthroat (?:feels? |is )?like (?:it's |it is )?(?:closing|closed|swelling|swollen)\b",
         r"\bthroat (?:feels?|is|feeling|getting|has gotten) (?:very |really |so )?(?:tight|closing|closed|swollen)\b",
@@ -89,18 +93,20 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\b(?:whole|entire) body (?:feels |is |has gone |went )?(?:very |really |so )?(?:weak|floppy)\b")),
     ("emergency", "severe allergic reaction", _rx(
         r"\banaphyla\w*", r"\b(?:tongue|lips?|face|throat) (?:is |are )?(?:swelling|swollen)\b",
-        r"\bsevere allergic\b", r"\ballergic reaction\b.*\b(?:breath|swell|hives)")),
+        r"\bsevere allergic\b",
+        r"\b(?:having|going into|i'm having|is having) (?:an? )?(?:severe |bad |serious )?allergic reaction\b", r"\ballergic reaction\b.*\b(?:breath|swell|hives)")),
     ("emergency", "overdose or poisoning", _rx(
         r"\boverdos\w*", r"\btook (?:way |far |a lot )?too (?:many|much)\b",
         r"\btoo many (?:pills|tablets|painkillers|pain pills)\b",
         # a child (or pet) who got into medicines or chemicals
         r"\b(?:toddler|baby|child|kid|son|daughter|grandson|granddaughter|grandchild|little one|dog|cat)\b[^.?!]{0,20}?"
-        r"\b(?:swallowed|ate|eaten|drank|drunk|got into|has taken|took)\b[^.?!]{0,30}?"
+        r"\b(?:swallowed|ate|eaten|drank|drunk|got into|(?:has taken|took) (?:some |a few |one |two |several |all )?(?:of )?"
+        r"(?:my|our|mum's|mom's|dad's|nan's|gran's|granny's|grandma's|someone's|the wrong))\b[^.?!]{0,30}?"
         r"\b(?:pills?|tablets?|capsules?|meds|medicines?|medications?|painkillers?|bleach|chemicals?|detergent)\b", r"\bswallowed (?:a bottle|the whole|all)\b", r"\bpoison\w*",
         # "took 30 sleeping pills", "swallowed a handful of my tablets", "took the whole box of painkillers"
         # (ten or more, or a container's worth; not a dose in mg, and not "I take 2 tablets a day")
         r"\b(?:took|taken|swallowed|ate) (?:about |like |over |maybe )?(?:[1-9]\d+|a (?:whole |full )?(?:bottle|pack|packet|box|handful|strip)|"
-        r"the (?:whole|entire|rest of the)|handfuls?|dozens|loads|lots|a lot|twenty|thirty|forty|fifty)"
+        r"the (?:whole|entire|rest of the)|(?:[2-9]|two|three|four|five) (?:whole |full )?(?:bottles|packs|packets|boxes|strips)|handfuls?|dozens|loads|lots|a lot|twenty|thirty|forty|fifty)"
         r"\b(?:(?!\b(?:mg|mcg|ml|milligrams?|micrograms?|units?)\b)[^.?!]){0,40}?\b(?:pills?|tablets?|capsules?|meds|medications?|medicines?|painkillers?|sleeping pills|opioids?|"
         r"paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|oxycodone|morphine|insulin)\b")),
     ("emergency", "heavy bleeding", _rx(
@@ -114,6 +120,9 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\b(?:not|isn't|is not|aren't|won't|stopped) respond\w*", r"\bconvuls\w*",
         r"\b(?:having|started|starting|gone into|went into|is in) (?:a )?fits?\b",
         r"\b(?:is|he's|she's|they're|keeps) fitting\b")),
+    ("emergency", "asking for emergency help", _rx(
+        r"\b(?:call(?:ing)?|need|get|send|phone|ring) (?:for )?(?:an? )?(?:ambulance|911|999|112|000|paramedics?)\b",
+        r"\bgo(?:ing)? to (?:a&e|the er|the emergency room|emergency)\b")),
     ("emergency", "sudden worst-ever headache", _rx(
         r"\bworst headache\b", r"\bthunderclap\b", r"\bsudden(?:ly)? (?:severe|terrible|excruciating) headache\b",
         r"\bheadache (?:came on )?(?:suddenly|out of nowhere)\b.*\b(?:worst|severe)\b",
@@ -133,7 +142,7 @@ ANY_URGENT = _rx(*(pattern.pattern for _, _, pattern in URGENT_RULES))
 _TO = r"(?: (?:bot|mate|buddy|pal|love|dear|folks|there|please|pls))?"
 SMALLTALK = _rx(
     r"(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|yo)" + _TO,
-    r"(?:thanks?|thank you|thankyou|thx|ty|ta|cheers|many thanks)(?: (?:so|very) much| a lot| a million| again)?"
+    r"(?:thanks?|thank you|thank u|thankyou|thx|ty|ta|cheers|many thanks)(?: (?:so|very) much| a lot| a million| again)?"
     r"(?: for (?:the|your|all your|all the) (?:help|info|information|answers?))?" + _TO,
     r"(?:bye|goodbye|good bye|bye bye|see you|see ya|farewell|take care|good night)(?: then| now| for now| later)?" + _TO,
     r"(?:that|this|it|you)(?:'s|s| (?:was|is|has been|were|are|'re))? (?:very |really |so |super )?"
@@ -147,7 +156,7 @@ SMALLTALK = _rx(
     r"what (?:sort|kind|type)s? of (?:things|questions|stuff) (?:can|should|do) i ask(?: you)?(?: about)?",
     r"can i ask (?:you )?(?:a|some) questions?", r"i have a question",
     r"what (?:can|do) you know(?: about)?", r"help" + _TO, r"are you (?:a |an )?(?:real )?(?:bot|robot|human|real|person|computer|machine|ai|chatbot)",
-    r"how are you(?: doing)?(?: today)?", r"ok(?:ay)?", r"great", r"cool", r"got it", r"i see", r"understood",
+    r"how are you(?: doing)?(?: today)?", r"how's it going", r"what's up", r"ok(?:ay)?", r"great", r"cool", r"got it", r"i see", r"understood",
     r"perfect", r"awesome", r"good", r"lovely", r"brilliant", r"no thanks?", r"(?:no|nope),? (?:that's|thats) (?:all|it)",
 )
 
@@ -155,7 +164,7 @@ SMALLTALK = _rx(
 # Several small-talk phrases in a row ("ok thanks, bye") are still small talk.
 SMALLTALK_RUN = re.compile(f"(?:{SMALLTALK.pattern})(?: (?:{SMALLTALK.pattern}))*")
 # Contractions typed without the apostrophe ("cant", "wont", "im") are read as with it.
-CONTRACTIONS = re.compile(r"\b(?:(can|won|don|isn|aren|wasn|weren|doesn|didn|couldn|wouldn|haven|hasn)t|(i)m|(i)ve|(he|she|that|it)s)\b")
+CONTRACTIONS = re.compile(r"\b(?:(can|won|don|isn|aren|wasn|weren|doesn|didn|couldn|wouldn|haven|hasn)t|(i)m|(i)ve|(he|she|that|it|what|there|how)s)\b")
 
 
 def _apostrophe(m: re.Match) -> str:

@@ -9,6 +9,8 @@ from qa_bot.analysis import fold
 from qa_bot.triage import ANY_URGENT, URGENT_RULES, triage
 from qa_bot.triage import NOT_URGENT as NOT_URGENT_PATTERN
 
+BREATHING = "trouble breathing, swallowing or speaking"
+
 EMERGENCIES = [
     ("I have crushing chest pain and my left arm hurts", "chest pain"),
     ("my chest feels tight and I can't catch my breath", "chest pain"),
@@ -39,6 +41,28 @@ EMERGENCIES = [
     ("two days after botox I feel weak all over", "trouble breathing, swallowing or speaking"),
     ("MY CHEST HURTS", "chest pain"),  # shouting is still an emergency
     ("Ｉ ｃａｎ'ｔ ｂｒｅａｔｈｅ", "trouble breathing, swallowing or speaking"),  # full-width letters fold
+    # contractions typed without the apostrophe
+    ("i cant breathe", BREATHING), ("he isnt breathing", BREATHING), ("my wife wont wake up", "unresponsive or confused person"),
+    ("pain in his chest and sweating", "chest pain"), ("bad chest pains since this morning", "chest pain"),
+    ("her face has dropped on the left", "stroke signs"), ("one side of his face is drooping", "stroke signs"),
+    ("numbness down one side of my body", "stroke signs"), ("he can't lift his arm", "stroke signs"),
+    ("his speech is suddenly slurred", "stroke signs"), ("she is slurring and confused", "stroke signs"),
+    ("suddenly lost my sight in one eye", "stroke signs"),
+    ("i can barely swallow since the jab", BREATHING), ("she can hardly talk after her injection", BREATHING),
+    ("cant get enough air", BREATHING), ("his breathing is getting harder", BREATHING), ("lips turning blue", BREATHING),
+    ("throat feels like it is closing up", BREATHING), ("my whole body feels weak since the botox", BREATHING),
+    ("i'm having an allergic reaction to the injection", "severe allergic reaction"),
+    ("my toddler swallowed some of my pills", "overdose or poisoning"),
+    ("the dog ate my ibuprofen tablets", "overdose or poisoning"),
+    ("my son took some of my sleeping tablets", "overdose or poisoning"),
+    ("took three packets of paracetamol", "overdose or poisoning"),
+    ("blood is pouring from the cut", "heavy bleeding"), ("bleeding that won't stop", "heavy bleeding"),
+    ("he's having a fit", "unresponsive or confused person"), ("she is convulsing", "unresponsive or confused person"),
+    ("my mum isn't responding to me", "unresponsive or confused person"),
+    ("should I call an ambulance", "asking for emergency help"), ("do i need to go to A&E", "asking for emergency help"),
+    ("sudden blinding headache", "sudden worst-ever headache"),
+    ("headache came on in seconds", "sudden worst-ever headache"),
+    ("bad headache, stiff neck and the light hurts my eyes", "sudden worst-ever headache"),
 ]
 
 CRISES = [
@@ -50,6 +74,12 @@ CRISES = [
     "I'd be better off dead",
     "I want to hurt myself",
     "I feel like ending it all",
+    "i dont see the point in going on",
+    "life isn't worth living anymore",
+    "I can't go on anymore",
+    "thinking about taking all my pills",
+    "i wish i was dead",
+    "im planning to end it",
 ]
 
 # Look alarming, are not an emergency now: history, causes and idiom.
@@ -69,15 +99,29 @@ NOT_URGENT = [
     "I took 10 mg of morphine for my back this morning",  # a dose, not a count of pills
     "I had 12 botox injections for my migraines",
     "I take my medication every day but the pain continues",
+    "what is a thunderclap headache",  # a question about a condition
+    "can a stroke cause nerve pain",
+    "botox for stroke spasticity",
+    "is botox a poison?", "isn't botox poisonous",
+    "my eyelid droops a little after botox",  # a known side effect, not a stroke sign by itself
+    "my son took his tablets this morning, can he have botox",  # his own, as prescribed
+    "I can't go on like this with my back pain, would botox help",  # despair about pain, not a crisis phrase
+    "what's the point of botox if it wears off",
+    "does botox work for spasms that fit the description of dystonia",
+    "one size fits all?",
 ]
 
 SMALLTALK = ["hello", "Hi there!", "hey", "good morning", "thanks a lot", "thank you so much for your help",
              "bye", "goodbye!", "who are you?", "what can you do", "what can you help me with?", "how are you",
              "thx bye", "ok, thanks. goodbye!", "thanks, that helped", "that was really helpful", "who made you?",
-             "what's your name", "got it, thanks"]
+             "what's your name", "got it, thanks", "cheers mate", "ta", "thank u", "bye for now", "morning",
+             "thanks so much, that's really useful", "thats brilliant", "thank you, have a nice day",
+             "are you a real person", "hello, who am i talking to?", "what sort of things can i ask",
+             "can you help me please", "hows it going"]
 
 QUESTIONS = ["hello, can botox help migraines?", "thanks, and what about back pain?", "botox for neck pain",
-             "what does botox cost", "that helped my neck, does it help the back too?"]
+             "what does botox cost", "that helped my neck, does it help the back too?", "morning headaches",
+             "thanks, can botox help shingles pain?", "are you a real doctor, can botox help my migraines"]
 
 
 @pytest.mark.parametrize("question,reason", EMERGENCIES)
