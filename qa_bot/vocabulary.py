@@ -9,7 +9,9 @@ The vocabulary (``vocabulary.yaml`` in the corpus folder, edited by clinic staff
     ``"topic as the reply names it": [phrases]``. Topics the articles do not answer (cost,
     side effects...) and personal questions only a clinician can decide (doses, diagnosis).
 ``ignore``
-    Words that say nothing about a question's topic ("help", "tell"), left out of coverage.
+    Words that say nothing about a question's topic ("help", "tell"), left out of coverage and
+    of the search: "would botox *work* for cramps" must not lean towards "How Does Botox Work?".
+    (A phrase that contains one, such as "how does it work", still searches for it.)
 
 Phrases are matched on stemmed, case- and accent-folded words, stop words included, so
 "Shots", "shot" and "shóts" are one phrase, and "side effects" still needs both of its words.
@@ -244,7 +246,7 @@ class Reader:
                 i += len(phrase)
                 continue
             w, s = words[i], stems[i]
-            if w not in self._skip:
+            if w not in self._skip and s not in self.vocabulary.ignore:
                 query.append(s)
             if self._informative(w, s):
                 if s in self.known:
