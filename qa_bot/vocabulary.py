@@ -8,6 +8,10 @@ The vocabulary (``vocabulary.yaml`` in the corpus folder, edited by clinic staff
 ``not_covered`` / ``ask_a_clinician``
     ``"topic as the reply names it": [phrases]``. Topics the articles do not answer (cost,
     side effects...) and personal questions only a clinician can decide (doses, diagnosis).
+``context``
+    ``people: [...]`` and ``verbs: [...]``: any of the people followed by any of the verbs ("my
+    *GP suggested* botox for my migraines") says who said something, not what the question is
+    about. Such phrases are passed over: they neither search nor count as content.
 ``ignore``
     Words that say nothing about a question's topic ("help", "tell"), left out of coverage and
     of the search: "would botox *work* for cramps" must not lean towards "How Does Botox Work?".
@@ -35,7 +39,10 @@ from .analysis import Analyzer
 from .errors import CorpusError
 
 FILE_NAME = "vocabulary.yaml"
-SECTIONS = ("same_as", "not_covered", "ask_a_clinician")
+# The parts given as "name: [phrases]" in the file.
+TOPIC_PARTS = ("same_as", "not_covered", "ask_a_clinician")
+# Every part made of phrases ("context" is written as people x verbs).
+SECTIONS = (*TOPIC_PARTS, "context")
 
 # Typo tolerance, on stems (so "migranes" and "migrane" behave alike). A typo keeps its first letter
 # (people rarely get that wrong, and requiring it stops "cost" from becoming "most"); then either
@@ -61,6 +68,7 @@ class Vocabulary:
     same_as: tuple[tuple[tuple[str, ...], str], ...] = ()
     not_covered: tuple[tuple[tuple[str, ...], str], ...] = ()
     ask_a_clinician: tuple[tuple[tuple[str, ...], str], ...] = ()
+    context: tuple[tuple[tuple[str, ...], str], ...] = ()
     ignore: frozenset[str] = frozenset()
 
     @classmethod
@@ -68,13 +76,14 @@ class Vocabulary:
         analyzer = analyzer or Analyzer()
         data = data or {}
         if not isinstance(data, Mapping):
-            raise CorpusError(origin, "the vocabulary must be a mapping with same_as, not_covered, ask_a_clinician, ignore")
+            raise CorpusError(origin, "the vocabulary must be a mapping with same_as, not_covered, ask_a_clinician, "
+                              "context, ignore")
         unknown = set(data) - set(SECTIONS) - {"ignore"}
         if unknown:
             raise CorpusError(origin, f"unknown part(s) {', '.join(sorted(map(str, unknown)))}; "
                               f"known: {', '.join(SECTIONS)}, ignore")
-        parts = {}
-        for part in SECTIONS:
+        parts = {"context": _context(data.get("context"), analyzer, origin)}
+        for part in TOPIC_PARTS:
             entries = data.get(part) or {}
             if not isinstance(entries, Mapping):
                 raise CorpusError(origin, f"'{part}' must map a name to a list of phrases")
@@ -125,6 +134,17 @@ class Vocabulary:
 
 def _stems(analyzer: Analyzer, phrase: str) -> tuple[str, ...]:
     return tuple(analyzer.term(w) for w in analyzer.words(phrase))
+
+
+def _context(data, analyzer: Analyzer, origin: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """The ``context`` part: every person followed by every verb, as phrases."""
+    data = data or {}
+    lists = [data.get(key) or [] for key in ("people", "verbs")] if isinstance(data, Mapping) else None
+    if (lists is None or set(data) - {"people", "verbs"}
+            or not all(isinstance(items, list) and all(isinstance(i, str) for i in items) for items in lists)):
+        raise CorpusError(origin, "'context' must have 'people' and 'verbs', each a list of words or phrases")
+    people, verbs = ([_stems(analyzer, i) for i in items] for items in lists)
+    return tuple((who + said, "context") for who in people if who for said in verbs if said)
 
 
 @dataclass(frozen=True)

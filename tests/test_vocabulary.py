@@ -33,7 +33,7 @@ def plain_reader(bot):
 
 def test_bundled_vocabulary_loads_every_part():
     vocab = Vocabulary.for_corpus(CORPUS)
-    assert vocab.same_as and vocab.not_covered and vocab.ask_a_clinician and vocab.ignore
+    assert vocab.same_as and vocab.not_covered and vocab.ask_a_clinician and vocab.context and vocab.ignore
 
 
 def test_every_same_as_entry_names_words_the_articles_use(bot):
@@ -57,6 +57,9 @@ def test_vocabulary_file_is_not_an_article():
     ({"same_as": ["injections"]}, "must map a name"),
     ({"synonyms": {}}, "unknown part(s) synonyms"),
     ({"ignore": "help"}, "'ignore' must be a list"),
+    ({"context": ["gp said"]}, "'context' must have 'people' and 'verbs'"),
+    ({"context": {"people": ["gp"], "verbs": "said"}}, "'context' must have 'people' and 'verbs'"),
+    ({"context": {"people": ["gp"], "said": ["x"]}}, "'context' must have 'people' and 'verbs'"),
     (["not", "a", "mapping"], "must be a mapping"),
 ])
 def test_bad_vocabulary_is_refused_with_a_clear_message(data, message):
@@ -201,3 +204,19 @@ def test_a_word_in_every_section_weighs_almost_nothing(reader):
     assert pain.weight < botox.weight < 0.2 < spasm.weight
     (unknown,) = reader.read("teeth").units
     assert unknown.weight == UNKNOWN_WEIGHT and not unknown.terms
+
+
+def test_context_phrases_are_every_person_with_every_verb():
+    vocab = Vocabulary.from_dict({"context": {"people": ["GP", "pain doctor"], "verbs": ["said", "told me"]}})
+    assert {stems for stems, _ in vocab.context} == {("gp", "said"), ("gp", "told", "me"), ("pain", "doctor", "said"),
+                                                    ("pain", "doctor", "told", "me")}
+
+
+def test_who_said_it_is_not_the_topic(reader):
+    with_context = reader.read("my neurologist suggested botox for my migraines")
+    assert "migrain" in with_context.terms
+    assert not {"neurologist", "suggest"} & {t for u in with_context.units for t in u.terms}
+    assert [u.text for u in with_context.units] == [u.text for u in reader.read("botox for my migraines").units]
+    # without a reporting verb, the doctor is part of the question
+    assert "doctor" in " ".join(u.text for u in reader.read("should i see a doctor before botox").units)
+
