@@ -105,6 +105,8 @@ def test_an_edited_vocabulary_takes_effect(tmp_path, corpus):
     ("my physio", {"physic", "therapi"}),
     ("a twisted neck", {"cervic", "dystonia"}),
     ("wry neck", {"cervic", "dystonia"}),
+    ("is it just to look young", {"cosmet", "wrinkl"}),
+    ("my head is killing me", {"headach"}),
 ])
 def test_patient_phrases_add_the_articles_words(reader, question, expected_terms):
     assert expected_terms <= set(reader.read(question).expansions)
@@ -138,6 +140,8 @@ def test_not_covered_topics(reader, question, topic):
     ("do I have neuropathy?", True),
     ("do I have to see a doctor first?", False),  # a longer same_as phrase wins
     ("does botox help neuropathy", False),
+    ("can you tell me if my numb toes are neuropathy", True),
+    ("what are my options for nerve pain", False),
 ])
 def test_personal_questions_go_to_a_clinician(reader, question, expect):
     assert bool(reader.read(question).ask_a_clinician) is expect
@@ -219,4 +223,10 @@ def test_who_said_it_is_not_the_topic(reader):
     assert [u.text for u in with_context.units] == [u.text for u in reader.read("botox for my migraines").units]
     # without a reporting verb, the doctor is part of the question
     assert "doctor" in " ".join(u.text for u in reader.read("should i see a doctor before botox").units)
+
+
+@pytest.mark.parametrize("question", ["my calf cramps at night", "cramps in my thigh", "my toes keep cramping"])
+def test_where_it_hurts_does_not_sink_a_covered_question(bot, question):
+    answer = bot.ask(question)
+    assert answer.status == "answered" and answer.citations[0].section == "Managing Muscle Spasms"
 
