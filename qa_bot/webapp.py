@@ -54,6 +54,8 @@ ERROR_CODES = {
     415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error",
 }
 SUGGESTIONS = 3
+# A knowledge base may hold thousands of articles: /api/topics and the home page list this many.
+LISTED_ARTICLES = 100
 
 
 class ApiError(Exception):
@@ -221,16 +223,20 @@ def _unexpected_error(exc: Exception):
 
 
 def topics(bot: Bot) -> dict:
-    """The articles and their sections, plus a few questions the articles answer (for the widget)."""
+    """The articles and their sections (the first ``LISTED_ARTICLES``; ``total_articles`` counts
+    them all), plus a few questions the articles answer (for the widget)."""
     articles: dict[str, dict] = {}
     for s in bot.index.sections:
+        if s.article_slug not in articles and len(articles) == LISTED_ARTICLES:
+            continue
         a = articles.setdefault(s.article_slug, {
             "slug": s.article_slug, "title": s.article_title, "url": f"/articles/{s.article_slug}", "sections": []})
         a["sections"].append({"title": s.title, "anchor": s.anchor, "url": s.url})
     # Headings phrased as questions are the best suggestions; then "Tell me about <heading>".
     titles = [s.title for s in bot.index.sections if s.title != INTRODUCTION]
     asks = [t for t in titles if t.endswith("?")] + [f"Tell me about {t}" for t in titles if not t.endswith("?")]
-    return {"articles": list(articles.values()), "suggestions": asks[:SUGGESTIONS]}
+    return {"articles": list(articles.values()), "total_articles": bot.index.manifest["articles"],
+            "suggestions": asks[:SUGGESTIONS]}
 
 
 # --- CORS ------------------------------------------------------------------------------------
@@ -293,7 +299,9 @@ def init_site(app: Flask) -> None:
 
     @app.get("/")
     def index():
-        return render_template("index.html", articles=_bot().index.articles)
+        articles = _bot().index.articles
+        return render_template("index.html", articles=articles[:LISTED_ARTICLES],
+                               more=max(0, len(articles) - LISTED_ARTICLES))
 
     @app.get("/articles/<slug>")
     def article(slug):

@@ -137,3 +137,18 @@ def test_hostile_inputs(bot, what, body, ctype, status, outcome):
         assert "Set-Cookie" not in response.headers
     else:
         assert data["error"]["code"] == outcome and data["error"]["message"]
+
+
+def test_a_large_knowledge_base_lists_only_the_first_articles(tmp_path):
+    import json as _json
+
+    from qa_bot.webapp import LISTED_ARTICLES
+
+    kb = tmp_path / "kb.jsonl"
+    kb.write_text("".join(_json.dumps({"id": f"r{i}", "title": f"Topic {i}", "text": f"Text about topic number {i}."}) + "\n"
+                          for i in range(LISTED_ARTICLES + 25)), encoding="utf-8")
+    client = create_app(Config(corpus=kb, index_dir=tmp_path / "index", rate_limit="")).test_client()
+    data = client.get("/api/topics").json
+    assert len(data["articles"]) == LISTED_ARTICLES and data["total_articles"] == LISTED_ARTICLES + 25
+    home = client.get("/").get_data(as_text=True)
+    assert home.count('class="toc"') == LISTED_ARTICLES and "25 more articles" in home
