@@ -150,10 +150,14 @@ def init_api(app: Flask, config: Config) -> None:
             "terms": m["terms"], "built_at": m["built_at"],
         })
 
+    @lru_cache(maxsize=4)
+    def topics_of(bot: Bot) -> dict:  # worked out once per loaded index, not per widget opened
+        return topics(bot)
+
     @app.get("/api/topics")
     @limited
     def api_topics():
-        return jsonify(topics(_bot()))
+        return jsonify(topics_of(_bot()))
 
     @app.get("/api/openapi.json")
     def api_openapi():
