@@ -150,7 +150,7 @@ def init_api(app: Flask, config: Config) -> None:
             "terms": m["terms"], "built_at": m["built_at"],
         })
 
-    @lru_cache(maxsize=4)
+    @lru_cache(maxsize=1)  # only the index in use: an old one is not kept alive after a reload
     def topics_of(bot: Bot) -> dict:  # worked out once per loaded index, not per widget opened
         return topics(bot)
 
