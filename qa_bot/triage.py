@@ -28,6 +28,7 @@ def _rx(*parts: str) -> re.Pattern:
 NOT_URGENT = _rx(
     r"\b(?:killing|kills) me\b",
     r"\bdying (?:to|for)\b",
+    r"\bcan'?t (?:speak|talk) (?:highly|well|enough|too highly)\b",  # praise, not a symptom
     r"\bheart ?attack of a\b",
     r"\b(?:had|after|since|from|history of|years? ago|months? ago) (?:a |my |the )?(?:stroke|heart attack|seizure)s?\b[^.?!]*?(?:ago|years?|months?|history)?",
     r"\bstroke (?:years?|months?) ago\b",

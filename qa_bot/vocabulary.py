@@ -11,7 +11,8 @@ The vocabulary (``vocabulary.yaml`` in the corpus folder, edited by clinic staff
 ``context``
     ``people: [...]`` and ``verbs: [...]``: any of the people followed by any of the verbs ("my
     *GP suggested* botox for my migraines") says who said something, not what the question is
-    about. Such phrases are passed over: they neither search nor count as content.
+    about; ``phrases: [...]`` are other turns of speech that are not the topic ("the pain *came
+    back*" is not about the back). Such phrases are passed over: they neither search nor count.
 ``ignore``
     Words that say nothing about a question's topic ("help", "tell"), left out of coverage and
     of the search: "would botox *work* for cramps" must not lean towards "How Does Botox Work?".
@@ -136,15 +137,19 @@ def _stems(analyzer: Analyzer, phrase: str) -> tuple[str, ...]:
     return tuple(analyzer.term(w) for w in analyzer.words(phrase))
 
 
+CONTEXT_KEYS = ("people", "verbs", "phrases")
+
+
 def _context(data, analyzer: Analyzer, origin: str) -> tuple[tuple[tuple[str, ...], str], ...]:
-    """The ``context`` part: every person followed by every verb, as phrases."""
+    """The ``context`` part: every person followed by every verb, and the other phrases."""
     data = data or {}
-    lists = [data.get(key) or [] for key in ("people", "verbs")] if isinstance(data, Mapping) else None
-    if (lists is None or set(data) - {"people", "verbs"}
+    lists = [data.get(key) or [] for key in CONTEXT_KEYS] if isinstance(data, Mapping) else None
+    if (lists is None or set(data) - set(CONTEXT_KEYS)
             or not all(isinstance(items, list) and all(isinstance(i, str) for i in items) for items in lists)):
-        raise CorpusError(origin, "'context' must have 'people' and 'verbs', each a list of words or phrases")
-    people, verbs = ([_stems(analyzer, i) for i in items] for items in lists)
-    return tuple((who + said, "context") for who in people if who for said in verbs if said)
+        raise CorpusError(origin, "'context' may have 'people', 'verbs' and 'phrases', each a list of words or phrases")
+    people, verbs, phrases = ([_stems(analyzer, i) for i in items] for items in lists)
+    pairs = [who + said for who in people if who for said in verbs if said]
+    return tuple((stems, "context") for stems in pairs + [p for p in phrases if p])
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ NOT_URGENT = [
     "I took 10 mg of morphine for my back this morning",  # a dose, not a count of pills
     "I had 12 botox injections for my migraines",
     "I take my medication every day but the pain continues",
+    "i can't speak highly enough of my physio, but would botox help my neck",  # praise
     "what is a thunderclap headache",  # a question about a condition
     "can a stroke cause nerve pain",
     "botox for stroke spasticity",
