@@ -164,6 +164,8 @@ class Bot:
         self.reader = Reader(vocabulary, engine.analyzer, known, engine.n_docs)
         self.topics = describe_topics(index.sections)
         self._sentences = functools.lru_cache(maxsize=SENTENCE_CACHE_SECTIONS)(self._split)
+        self._records = index.manifest.get("kind") == "records"
+        self._title_terms = functools.lru_cache(maxsize=SENTENCE_CACHE_SECTIONS)(self._record_title)
 
     @classmethod
     def from_config(cls, config: Config | None = None) -> "Bot":
@@ -197,7 +199,17 @@ class Bot:
             reply = NOT_COVERED_REPLY.format(subject=subject, topics=self.topics, contact=contact)
             return self._reply(question, "no_answer", reply, reason=f"not covered: {subject}")
         query = self._query(reading)
-        ranked = self._rank(reading, query, MAX_CITATIONS)
+        if self._records:
+            # A knowledge base of many short records holds nearly every English word somewhere, so
+            # a passage sharing words with an off-topic question is easy to find ("renew my
+            # passport" -> a disease's "renewed" symptoms). A record is only cited if its title
+            # names something the question asks about (a record without a title of its own is not held to it).
+            asked = set(reading.terms) | set(reading.expansions)
+            ranked = [r for r in self._rank(reading, query, RERANK_CANDIDATES)
+                      if self._title_terms(r[0]) is None or asked & self._title_terms(r[0])]
+            ranked = ranked[:MAX_CITATIONS]
+        else:
+            ranked = self._rank(reading, query, MAX_CITATIONS)
         relevance = ranked[0][1] / ranked[0][2] if ranked else 0.0  # the best section's cosine (or bm25 score)
         coverage = ranked[0][2] if ranked else 0.0
         top_score = ranked[0][1] if ranked else 0.0
@@ -313,6 +325,13 @@ class Bot:
                 if not here.isdisjoint(group):
                     covered[g] += u.weight
         return [c / total for c in covered]
+
+    def _record_title(self, row: int) -> frozenset[str] | None:
+        """The index terms of a record's title; None when it has no title (its id stands in)."""
+        section = self.index.sections[row]
+        if section.article_title == section.article_slug:
+            return None
+        return frozenset(self.index.engine.analyzer(section.article_title))
 
     def _split(self, row: int) -> tuple[list[tuple[int, int]], list[str], sparse.csr_matrix]:
         """A section's sentence spans, texts and tf-idf rows (cached per section by ``_sentences``)."""

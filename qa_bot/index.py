@@ -36,7 +36,7 @@ from .engine import Engine
 from .records import file_digest, indexed_title, is_records_file
 from .errors import IndexStoreError
 
-FORMAT_VERSION = 2  # 2: articles.jsonl (the site renders pages from the index)
+FORMAT_VERSION = 3  # 2: articles.jsonl (the site renders pages from the index); 3: the corpus kind
 CURRENT = "current"
 PACKAGES = ("qa-bot", "scikit-learn", "nltk", "numpy", "scipy")
 
@@ -90,6 +90,7 @@ class CorpusIndex:
             "articles": len(corpus.articles),
             "sections": len(sections),
             "terms": engine.n_terms,
+            "kind": corpus.kind,  # "markdown" articles or "records" from a JSONL file
         }
         manifest["build_seconds"] = round(time.perf_counter() - start, 4)
         return cls(engine, sections, manifest, articles=list(corpus.articles))

@@ -11,7 +11,7 @@ from conftest import CORPUS, write_article
 from qa_bot.corpus import load_corpus
 from qa_bot.engine import Engine
 from qa_bot.errors import CorpusError, IndexStoreError
-from qa_bot.index import CURRENT, CorpusIndex, build_index, open_index, read_manifest
+from qa_bot.index import CURRENT, FORMAT_VERSION, CorpusIndex, build_index, open_index, read_manifest
 
 HEAD = "---\ntitle: {t}\nsource: Clinic\nreviewed: 2026-01-02\n---\n"
 
@@ -34,7 +34,7 @@ def test_round_trip_gives_identical_scores(tmp_path, corpus):
 def test_manifest_records_versions_params_and_hash(tmp_path, corpus):
     build_index(CORPUS, tmp_path)
     m = read_manifest(tmp_path)
-    assert m["format_version"] == 2
+    assert m["format_version"] == FORMAT_VERSION and m["kind"] == "markdown"
     assert m["corpus_digest"] == corpus.digest
     assert m["packages"]["scikit-learn"] and m["packages"]["nltk"]
     assert m["params"]["sublinear_tf"] is True
@@ -109,7 +109,7 @@ def test_old_format_says_rebuild(tmp_path):
     manifest.write_text(json.dumps(data))
     with pytest.raises(IndexStoreError, match="older format"):
         CorpusIndex.load(tmp_path)
-    assert open_index(CORPUS, tmp_path).manifest["format_version"] == 2  # rebuilt automatically
+    assert open_index(CORPUS, tmp_path).manifest["format_version"] == FORMAT_VERSION  # rebuilt automatically
 
 
 def test_damaged_index_says_rebuild(tmp_path):

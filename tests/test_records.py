@@ -111,3 +111,23 @@ def test_cli_reports_a_bad_record_in_one_line(tmp_path, capsys):
     path = write_jsonl(tmp_path / "kb.jsonl", [RECORDS[0], "{oops"])
     assert main(["--corpus", str(path), "--index-dir", str(tmp_path / "index"), "ask", "glaucoma"]) == 1
     assert capsys.readouterr().err.strip().startswith(f"qa-bot: {path}:2: the line is not valid JSON")
+
+
+def test_a_record_is_cited_only_if_its_title_names_what_is_asked(tmp_path):
+    """In a knowledge base nearly any word is in some passage: an incidental match is not an answer."""
+    from qa_bot.answer import Bot
+    from qa_bot.config import Config
+
+    kb = write_jsonl(tmp_path / "kb.jsonl", RECORDS + [
+        {"id": "mdds", "title": "Mal de debarquement syndrome",
+         "text": "Symptoms may be renewed by a long trip, such as flying to renew a passport abroad."},
+        {"id": "untitled", "text": "Passport photos must be recent."},
+    ])
+    bot = Bot.from_config(Config(corpus=kb, index_dir=tmp_path / "index", min_score=0.01))
+    on_topic = bot.ask("what are the symptoms of glaucoma")
+    assert on_topic.status == "answered" and on_topic.citations[0].article == "Glaucoma"
+    off_topic = bot.ask("how do i renew my passport")
+    assert all(c.article != "Mal de debarquement syndrome" for c in off_topic.citations)
+    # a record without a title of its own cannot be held to one
+    assert bot.ask("passport photos").citations[0].article == "untitled"
+
