@@ -41,6 +41,10 @@ NOT_URGENT = _rx(
     r"\bwhat(?:'s| is| are| does| causes?) (?:a |an )?(?:thunderclap headaches?|anaphylaxis|anaphylactic shock|stroke|seizure)\b(?! right now| now)",
     r"\b(?:is|isn't) (?:botox|it|this|the toxin|botulinum toxin) (?:really |actually |basically |just )?(?:a )?poison(?:ous)?\b",
     r"\b(?:botox|botulinum toxin|the toxin) (?:is )?(?:really |actually |basically |just )?(?:a )?poison(?:ous)?\b",
+    # a question about a side effect ("can botox cause trouble swallowing?"), not a report of one: only
+    # the few words that name it are cleared, so "... cause trouble breathing i cant breathe" still alarms
+    r"\b(?:can|does|do|could|will|would) (?:botox|it|the injections?|the shots?|injections|shots) "
+    r"(?:cause|give you|lead to|affect) (?:\w+ ){0,2}\w+",
 )
 
 URGENT_RULES: list[tuple[str, str, re.Pattern]] = [

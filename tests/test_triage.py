@@ -34,6 +34,7 @@ EMERGENCIES = [
     ("worst headache of my life came on suddenly", "sudden worst-ever headache"),
     ("sudden severe headache out of nowhere", "sudden worst-ever headache"),
     ("i took 30 sleeping pills", "overdose or poisoning"),
+    ("can botox cause trouble breathing i cant breathe right now", "trouble breathing, swallowing or speaking"),
     ("she swallowed a whole bottle of tylenol", "overdose or poisoning"),
     ("I've taken a handful of my painkillers", "overdose or poisoning"),
     ("my throat feels tight after my injection this morning", "trouble breathing, swallowing or speaking"),
@@ -100,6 +101,8 @@ NOT_URGENT = [
     "I had 12 botox injections for my migraines",
     "I take my medication every day but the pain continues",
     "i can't speak highly enough of my physio, but would botox help my neck",  # praise
+    "can botox cause trouble swallowing?",  # asking about a side effect, not having it
+    "does botox affect breathing",
     "what is a thunderclap headache",  # a question about a condition
     "can a stroke cause nerve pain",
     "botox for stroke spasticity",
