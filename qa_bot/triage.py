@@ -44,7 +44,12 @@ NOT_URGENT = _rx(
     # a question about a side effect ("can botox cause trouble swallowing?"), not a report of one: only
     # the few words that name it are cleared, so "... cause trouble breathing i cant breathe" still alarms
     r"\b(?:can|does|do|could|will|would) (?:botox|it|the injections?|the shots?|injections|shots) "
-    r"(?:cause|give you|lead to|affect) (?:\w+ ){0,2}\w+",
+    r"(?:\w+ (?:and|or) )?(?:cause|give you|lead to|affect) (?:\w+ ){0,2}\w+",
+    # a question about overdosing ("what happens if you overdose on botox?"), not a report of one
+    r"\bwhat (?:happens|would happen|will happen|happened) if (?:you|someone|somebody|a person|people|they) "
+    r"(?:overdose|get too much|have too much|are given too much|take too much)\b",
+    r"\b(?:can|could) (?:you|someone|somebody|a person|people) (?:ever )?overdose on (?:botox|it|the injections?|injections)\b",
+    r"\bis it possible to overdose on (?:botox|it|the injections?|injections)\b",
 )
 
 URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
@@ -56,7 +61,8 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\b(?:don't|do not|dont|no longer) want to (?:live|be alive|be here|wake up)\b",
         r"\b(?:nothing|no point) (?:to live for|in living)\b",
         r"\b(?:no|don't see the|don't see any|do not see the|do not see any|see no|what's the|what is the) point "
-        r"(?:in |of )?(?:going on|carrying on|living|being alive|being here|life|anything anymore)\b",
+        r"(?:in |of )?(?:going on|carrying on|living|being alive|being here|life|anything anymore)\b"
+        r"(?! (?:with|doing|taking|trying|going to|seeing|the|my|this|that)\b)",
         r"\bcan't (?:go on|carry on) (?:anymore|any more|living)\b", r"\bend(?:ing)? (?:things|everything)\b",
         r"\b(?:life|living) (?:is not|isn't|is no longer|not) worth (?:living|it)\b", r"\bnot worth living\b",
         r"\bwish (?:i was|i were|i could be) dead\b", r"\bwish i (?:could )?(?:die|disappear|wasn't alive)\b",
@@ -65,7 +71,7 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\bkms\b", r"\bunalive\w*")),
     ("emergency", "chest pain", _rx(
         r"\bchest (?:pains?|hurts?|pressure|tightness|is tight)\b",
-        r"\b(?:pains?|pressure|tightness) in (?:my|his|her|their|the) chest\b",
+        r"\b(?:pains?|pressure|tightness|weight|squeezing) (?:in|on|across) (?:my|his|her|their|the) chest\b",
         r"\bchest (?:feels?|is|feeling) (?:very |really |so )?(?:tight|heavy|crushed|crushing|squeezed)\b",
         r"\bcrushing (?:pain|chest)\b",
         r"\bheart attack\b")),
@@ -81,7 +87,7 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\bspeech (?:is |has |was )?(?:all |very |really |suddenly |gone |become |getting )?slurr\w*",
         r"\b(?:i'm|i am|he's|he is|she's|she is|they're|they are|is|are) (?:suddenly )?slurring\b")),
     ("emergency", "trouble breathing, swallowing or speaking", _rx(
-        r"\b(?:can ?not|cannot|can't|cant|unable to|trouble|difficulty|hard to|struggling to|problems?) "
+        r"\b(?:can ?not|cannot|can't|cant|unable to|trouble|difficulty|difficulties|difficult to|hard to|struggling to|problems?) "
         r"(?:properly |really )?(?:breath\w*|swallow\w*|speak\w*|talk\w*)",
         r"\b(?:can barely|can hardly|barely able to|hardly able to|barely|hardly) (?:breath\w*|swallow\w*|speak\w*|talk\w*)",
         r"\b(?:can't|cannot|can not|unable to|struggling to|hard to|trouble to) (?:get|take) (?:any |enough )?(?:air|a breath|breath)\b",
@@ -107,7 +113,11 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\b(?:toddler|baby|child|kid|son|daughter|grandson|granddaughter|grandchild|little one|dog|cat)\b[^.?!]{0,20}?"
         r"\b(?:swallowed|ate|eaten|drank|drunk|got into|(?:has taken|took) (?:some |a few |one |two |several |all )?(?:of )?"
         r"(?:my|our|mum's|mom's|dad's|nan's|gran's|granny's|grandma's|someone's|the wrong))\b[^.?!]{0,30}?"
-        r"\b(?:pills?|tablets?|capsules?|meds|medicines?|medications?|painkillers?|bleach|chemicals?|detergent)\b", r"\bswallowed (?:a bottle|the whole|all)\b", r"\bpoison\w*",
+        r"\b(?:pills?|tablets?|capsules?|meds|medicines?|medications?|painkillers?|bleach|chemicals?|detergent)\b",
+        r"\b(?:toddler|baby|child|kid|son|daughter|grandson|granddaughter|grandchild|little one|dog|cat)\b[^.?!]{0,20}?"
+        r"\b(?:found|got hold of|got into|opened|got at)\b[^.?!]{0,20}?\b(?:pills?|tablets?|capsules?|meds|medicines?|medications?|painkillers?|bleach|chemicals?|detergent)\b"
+        r"[^.?!]{0,20}?\b(?:ate|eaten|swallowed|drank|drunk|chewed|(?:took|taken|had) (?:some|one|a few|them|it))\b",
+        r"\bswallowed (?:a bottle|the whole|all)\b", r"\bpoison\w*",
         # "took 30 sleeping pills", "swallowed a handful of my tablets", "took the whole box of painkillers"
         # (ten or more, or a container's worth; not a dose in mg, and not "I take 2 tablets a day")
         r"\b(?:took|taken|swallowed|ate) (?:about |like |over |maybe )?(?:[1-9]\d+|a (?:whole |full )?(?:bottle|pack|packet|box|handful|strip)|"
@@ -118,7 +128,8 @@ URGENT_RULES: list[tuple[str, str, re.Pattern]] = [
         r"\b(?:bleeding|blood) (?:heavily|a lot|won't stop|will not stop|that won't stop|everywhere)\b",
         r"\b(?:heavy|severe|uncontrolled) bleeding\b", r"\bwon't stop bleeding\b",
         r"\bblood (?:is )?(?:pouring|gushing|spurting|pumping)\b", r"\b(?:pouring|gushing|spurting) (?:out )?blood\b",
-        r"\bbleeding (?:that )?(?:won't|will not|doesn't|does not|can't|isn't) stop")),
+        r"\bbleeding (?:that )?(?:won't|will not|doesn't|does not|can't|isn't) stop",
+        r"\bbleed(?:ing|s)?\b(?: and| but)? (?:it |it's |that |still )?(?:won't|will not|doesn't|does not|can't|isn't|is not|not) stop(?:ping)?\b")),
     ("emergency", "unresponsive or confused person", _rx(
         r"\bunresponsive\b", r"\bunconscious\b", r"\bwon't wake up\b", r"\bnot waking up\b",
         r"\b(?:fainted|passed out|collapsed|blacked out)\b", r"\bseizure\b", r"\bnow (?:i'm|i am|he's|she's) confused\b",
@@ -147,10 +158,10 @@ ANY_URGENT = _rx(*(pattern.pattern for _, _, pattern in URGENT_RULES))
 _TO = r"(?: (?:bot|mate|buddy|pal|love|dear|folks|there|please|pls))?"
 SMALLTALK = _rx(
     r"(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|yo)" + _TO,
-    r"(?:thanks?|thank you|thank u|thankyou|thx|ty|ta|cheers|many thanks)(?: (?:so|very) much| a lot| a million| again)?"
+    r"(?:thanks?|thank you|thank u|thankyou|thx|ty|ta|cheers|many thanks)(?: (?:so|very|ever so) much| a lot| a million| again)?"
     r"(?: for (?:the|your|all your|all the) (?:help|info|information|answers?))?" + _TO,
     r"(?:bye|goodbye|good bye|bye bye|see you|see ya|farewell|take care|good night)(?: then| now| for now| later)?" + _TO,
-    r"(?:that|this|it|you)(?:'s|s| (?:was|is|has been|were|are|'re))? (?:very |really |so |super )?"
+    r"(?:that|this|it|you)(?:'s|s|'ve been| (?:was|is|has been|have been|were|are|'re))? (?:very |really |so |super )?"
     r"(?:helpful|great|useful|perfect|clear|amazing|brilliant|lovely|fab|fantastic|informative|kind)",
     r"(?:that|this|it|you) (?:help(?:ed|s)?|answers? my question|makes sense)(?: (?:a lot|me|a bit|so much))?",
     r"have a (?:nice|good|great|lovely) (?:day|evening|night|weekend|one)",
@@ -161,7 +172,7 @@ SMALLTALK = _rx(
     r"what (?:sort|kind|type)s? of (?:things|questions|stuff) (?:can|should|do) i ask(?: you)?(?: about)?",
     r"can i ask (?:you )?(?:a|some) questions?", r"i have a question",
     r"what (?:can|do) you know(?: about)?", r"help" + _TO, r"are you (?:a |an )?(?:real )?(?:bot|robot|human|real|person|computer|machine|ai|chatbot)",
-    r"how are you(?: doing)?(?: today)?", r"how's it going", r"what's up", r"ok(?:ay)?", r"great", r"cool", r"got it", r"i see", r"understood",
+    r"how are you(?: doing)?(?: today)?", r"how's it going", r"what's up", r"(?:wh?at)?s+up", r"wassup", r"ok(?:ay)?", r"great", r"cool", r"got it", r"i see", r"understood",
     r"perfect", r"awesome", r"good", r"lovely", r"brilliant", r"no thanks?", r"(?:no|nope),? (?:that's|thats) (?:all|it)",
 )
 
@@ -181,6 +192,10 @@ def _apostrophe(m: re.Match) -> str:
         return "i've"
     return m.group(4) + "'s"
 
+
+# Text-speak is read as the words it stands for before matching small talk: "r u a bot", "what can u do".
+TEXT_SPEAK_WORDS = {"u": "you", "r": "are", "ur": "your", "ya": "you", "wat": "what", "wot": "what"}
+TEXT_SPEAK = re.compile(r"\b(?:" + "|".join(TEXT_SPEAK_WORDS) + r")\b")
 
 # Punctuation is dropped before matching small talk: "ok, thanks. goodbye!" -> "ok thanks goodbye".
 PUNCTUATION = re.compile(r"[^\w' ]+")
@@ -203,6 +218,7 @@ def triage(question: str, folded: str | None = None) -> Verdict:
                 return Verdict(kind, reason)
     bare = PUNCTUATION.sub(" ", text)
     bare = " ".join(bare.split())
+    bare = TEXT_SPEAK.sub(lambda m: TEXT_SPEAK_WORDS[m.group(0)], bare)
     if bare and SMALLTALK_RUN.fullmatch(bare):
         return Verdict("smalltalk", "small talk")
     return Verdict("question")

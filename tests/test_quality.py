@@ -3,7 +3,9 @@
 The shared dev set (``../shared/eval/dev.jsonl``) and our own differently worded set
 (``tests/questions/own.jsonl``) must both reach the issue's targets at once. A third set
 (``tests/questions/paraphrase.jsonl``), written without looking at either, stands in for the held-out
-questions other people will write: patients' wording, typos, British and American English.
+questions other people will write: patients' wording, typos, British and American English. A fourth
+(``tests/questions/patients.jsonl``), also written blind, is typed as particular patients would: an
+elderly patient rambling, a teenager in slang, a non-native speaker, a carer, the anxious and the terse.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from conftest import CORPUS, DEV_SET, PROJECT_ROOT
 
 OWN_SET = PROJECT_ROOT / "tests" / "questions" / "own.jsonl"
 PARAPHRASE_SET = PROJECT_ROOT / "tests" / "questions" / "paraphrase.jsonl"
+PATIENTS_SET = PROJECT_ROOT / "tests" / "questions" / "patients.jsonl"
 
 TARGETS = {"top1": 0.90, "recall_at_3": 0.97, "out_of_scope_rejected": 0.90, "urgent_recall": 1.0,
            "smalltalk_accuracy": 1.0}
@@ -62,6 +65,25 @@ def test_paraphrase_set_is_big_and_varied():
     cases = read_questions(PARAPHRASE_SET)
     kinds = {k: sum(c["expect"] == k for c in cases) for k in ("answered", "no_answer", "urgent", "smalltalk")}
     assert len(cases) >= 150 and min(kinds.values()) >= 12, kinds
+    titles = {s for c in cases for s in c.get("sections", [])}
+    assert len(titles) == 10, titles  # every section of the article is asked about
+
+
+PATIENTS_TARGETS = {"top1": 0.95, "recall_at_3": 0.98, "out_of_scope_rejected": 1.0, "urgent_recall": 1.0,
+                    "smalltalk_accuracy": 1.0}
+
+
+def test_patients_set_meets_its_targets(bot):
+    report = evaluate(bot, read_questions(PATIENTS_SET))
+    below = {k: report[k] for k, floor in PATIENTS_TARGETS.items() if report[k] < floor}
+    assert not below, f"below target: {below}\n{format_report(report)}"
+    assert report["false_urgent"] == 0, format_report(report)
+
+
+def test_patients_set_is_big_and_varied():
+    cases = read_questions(PATIENTS_SET)
+    kinds = {k: sum(c["expect"] == k for c in cases) for k in ("answered", "no_answer", "urgent", "smalltalk")}
+    assert len(cases) >= 120 and min(kinds.values()) >= 10 and kinds["urgent"] >= 20, kinds
     titles = {s for c in cases for s in c.get("sections", [])}
     assert len(titles) == 10, titles  # every section of the article is asked about
 
@@ -225,4 +247,5 @@ def test_dev_set_is_not_copied_into_the_repo():
     dev = {json.loads(line)["question"] for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()}
     own = {c["question"] for c in read_questions(OWN_SET)}
     paraphrase = {c["question"] for c in read_questions(PARAPHRASE_SET)}
-    assert not dev & own and not dev & paraphrase
+    patients = {c["question"] for c in read_questions(PATIENTS_SET)}
+    assert not dev & own and not dev & paraphrase and not dev & patients

@@ -64,6 +64,15 @@ EMERGENCIES = [
     ("sudden blinding headache", "sudden worst-ever headache"),
     ("headache came on in seconds", "sudden worst-ever headache"),
     ("bad headache, stiff neck and the light hurts my eyes", "sudden worst-ever headache"),
+    # words between the parts, other prepositions, non-native wording
+    ("the injection site is bleeding and it won't stop", "heavy bleeding"),
+    ("my nose is bleeding and it's not stopping", "heavy bleeding"),
+    ("I have a very heavy pressure on my chest and feel sick", "chest pain"),
+    ("there's a weight on his chest and he is sweating", "chest pain"),
+    ("I has difficult to breathe after the botox", BREATHING),
+    ("she is having difficulties swallowing since the shot", BREATHING),
+    ("my son found my tablets and ate some", "overdose or poisoning"),
+    ("the toddler got hold of nan's pills and swallowed them", "overdose or poisoning"),
 ]
 
 CRISES = [
@@ -81,6 +90,8 @@ CRISES = [
     "thinking about taking all my pills",
     "i wish i was dead",
     "im planning to end it",
+    "i see no point carrying on anymore",
+    "no point going on",
 ]
 
 # Look alarming, are not an emergency now: history, causes and idiom.
@@ -113,6 +124,17 @@ NOT_URGENT = [
     "what's the point of botox if it wears off",
     "does botox work for spasms that fit the description of dystonia",
     "one size fits all?",
+    # carrying on with a treatment, not with life
+    "theres no point carrying on with the physio, could botox help my back",
+    "no point going on with the tablets if they do nothing",
+    # asking about an overdose or a side effect, not having one
+    "what happens if you overdose on botox",
+    "can you overdose on botox?",
+    "is it possible to overdose on botox",
+    "can botox spread and cause weakness all over",
+    "will the bleeding stop on its own after the injection?",
+    "my son found my tablets for me",  # found, not took
+    "is it difficult to get botox for back pain",
 ]
 
 SMALLTALK = ["hello", "Hi there!", "hey", "good morning", "thanks a lot", "thank you so much for your help",
@@ -121,11 +143,15 @@ SMALLTALK = ["hello", "Hi there!", "hey", "good morning", "thanks a lot", "thank
              "what's your name", "got it, thanks", "cheers mate", "ta", "thank u", "bye for now", "morning",
              "thanks so much, that's really useful", "thats brilliant", "thank you, have a nice day",
              "are you a real person", "hello, who am i talking to?", "what sort of things can i ask",
-             "can you help me please", "hows it going"]
+             "can you help me please", "hows it going",
+             # text-speak and other ways of saying the same
+             "r u a real person", "what can u do", "sup", "wassup", "thank you ever so much",
+             "thanks, you've been very kind", "you have been really helpful", "wat can u help with"]
 
 QUESTIONS = ["hello, can botox help migraines?", "thanks, and what about back pain?", "botox for neck pain",
              "what does botox cost", "that helped my neck, does it help the back too?", "morning headaches",
-             "thanks, can botox help shingles pain?", "are you a real doctor, can botox help my migraines"]
+             "thanks, can botox help shingles pain?", "are you a real doctor, can botox help my migraines",
+             "r u able to tell me about botox for migraines", "sup with botox for back pain"]
 
 
 @pytest.mark.parametrize("question,reason", EMERGENCIES)
