@@ -234,3 +234,11 @@ def test_where_it_hurts_does_not_sink_a_covered_question(bot, question):
     answer = bot.ask(question)
     assert answer.status == "answered" and answer.citations[0].section == "Managing Muscle Spasms"
 
+
+@pytest.mark.parametrize("question,section", [
+    ("what conditions cause chronic pain", "Introduction"),  # asks for causes, not for what botox treats
+    ("which conditions can botox help", "Conclusion"),
+])
+def test_what_conditions_questions_find_their_section(bot, question, section):
+    assert bot.ask(question).citations[0].section == section
+
