@@ -36,8 +36,8 @@ def own_cases():
     return read_questions(OWN_SET)
 
 
-def _check_targets(report):
-    below = {k: report[k] for k, floor in TARGETS.items() if report[k] < floor}
+def _check_targets(report, targets=TARGETS):
+    below = {k: report[k] for k, floor in targets.items() if report[k] < floor}
     assert not below, f"below target: {below}\n{format_report(report)}"
     assert report["false_urgent"] == 0, format_report(report)
 
@@ -52,38 +52,23 @@ def test_own_set_meets_the_targets(bot, own_cases):
 
 PARAPHRASE_TARGETS = {"top1": 0.90, "recall_at_3": 0.95, "out_of_scope_rejected": 0.90, "urgent_recall": 1.0,
                       "smalltalk_accuracy": 1.0}
-
-
-def test_paraphrase_set_meets_its_targets(bot):
-    report = evaluate(bot, read_questions(PARAPHRASE_SET))
-    below = {k: report[k] for k, floor in PARAPHRASE_TARGETS.items() if report[k] < floor}
-    assert not below, f"below target: {below}\n{format_report(report)}"
-    assert report["false_urgent"] == 0, format_report(report)
-
-
-def test_paraphrase_set_is_big_and_varied():
-    cases = read_questions(PARAPHRASE_SET)
-    kinds = {k: sum(c["expect"] == k for c in cases) for k in ("answered", "no_answer", "urgent", "smalltalk")}
-    assert len(cases) >= 150 and min(kinds.values()) >= 12, kinds
-    titles = {s for c in cases for s in c.get("sections", [])}
-    assert len(titles) == 10, titles  # every section of the article is asked about
-
-
 PATIENTS_TARGETS = {"top1": 0.95, "recall_at_3": 0.98, "out_of_scope_rejected": 1.0, "urgent_recall": 1.0,
                     "smalltalk_accuracy": 1.0}
+# (file, its targets, at least this many questions, at least this many of each kind, at least this many urgent)
+WRITTEN_SETS = [(PARAPHRASE_SET, PARAPHRASE_TARGETS, 150, 12, 12), (PATIENTS_SET, PATIENTS_TARGETS, 120, 10, 20)]
 
 
-def test_patients_set_meets_its_targets(bot):
-    report = evaluate(bot, read_questions(PATIENTS_SET))
-    below = {k: report[k] for k, floor in PATIENTS_TARGETS.items() if report[k] < floor}
-    assert not below, f"below target: {below}\n{format_report(report)}"
-    assert report["false_urgent"] == 0, format_report(report)
+@pytest.mark.parametrize("path,targets", [(p, t) for p, t, *_ in WRITTEN_SETS], ids=lambda v: getattr(v, "name", ""))
+def test_written_set_meets_its_targets(bot, path, targets):
+    _check_targets(evaluate(bot, read_questions(path)), targets)
 
 
-def test_patients_set_is_big_and_varied():
-    cases = read_questions(PATIENTS_SET)
+@pytest.mark.parametrize("path,size,each,urgent", [(p, *rest) for p, _, *rest in WRITTEN_SETS],
+                         ids=lambda v: getattr(v, "name", ""))
+def test_written_set_is_big_and_varied(path, size, each, urgent):
+    cases = read_questions(path)
     kinds = {k: sum(c["expect"] == k for c in cases) for k in ("answered", "no_answer", "urgent", "smalltalk")}
-    assert len(cases) >= 120 and min(kinds.values()) >= 10 and kinds["urgent"] >= 20, kinds
+    assert len(cases) >= size and min(kinds.values()) >= each and kinds["urgent"] >= urgent, kinds
     titles = {s for c in cases for s in c.get("sections", [])}
     assert len(titles) == 10, titles  # every section of the article is asked about
 
