@@ -61,10 +61,6 @@ class CorpusIndex:
     manifest: dict
     path: Path | None = None
     articles: list[Article] = field(default_factory=list)
-    by_id: dict = field(init=False, repr=False)
-
-    def __post_init__(self):
-        self.by_id = {self._id(s): s for s in self.sections}
 
     @staticmethod
     def _id(section: Section) -> str:
