@@ -198,6 +198,9 @@ class Engine:
 
     # -- persistence: plain arrays and JSON ----------------------------------------------------
 
+    # What save() writes. load() trusts none of it: a file may be truncated, emptied or overwritten.
+    FILES = ("postings_data.npy", "postings_indices.npy", "postings_indptr.npy", "idf.npy", "terms.json", "ids.json")
+
     def save(self, folder: Path) -> None:
         folder = Path(folder)
         p = self.postings_
@@ -211,13 +214,20 @@ class Engine:
 
     @classmethod
     def load(cls, folder: Path, params: dict, analyzer: Analyzer | None = None) -> "Engine":
-        """Reopen a saved engine; ``params`` are the ones it was built with (its ``params``)."""
+        """Reopen a saved engine; ``params`` are the ones it was built with (its ``params``).
+
+        Raises ValueError, naming the file, when the files do not make one engine: an unreadable
+        array or list, an idf or posting list per term that is missing, document numbers out of
+        range, a weight that is not a number. A missing file raises FileNotFoundError.
+        """
         folder = Path(folder)
-        terms = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
-        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
-        data = np.load(folder / "postings_data.npy", mmap_mode="r")
-        indices = np.load(folder / "postings_indices.npy", mmap_mode="r")
-        indptr = np.load(folder / "postings_indptr.npy")
+        terms = _strings(folder / "terms.json")
+        ids = _strings(folder / "ids.json")
+        data = _array(folder / "postings_data.npy", "f")
+        indices = _array(folder / "postings_indices.npy", "iu")
+        indptr = np.array(_array(folder / "postings_indptr.npy", "iu"))
+        idf = np.array(_array(folder / "idf.npy", "f"))
+        _check_fit(terms, ids, data, indices, indptr, idf)
         postings = sparse.csr_matrix((data, indices, indptr), shape=(len(terms), len(ids)))
         vectorizer = TfidfVectorizer(
             analyzer=analyzer or Analyzer(),
@@ -225,8 +235,50 @@ class Engine:
             vocabulary={t: i for i, t in enumerate(terms)},
             dtype=np.float32,
         )
-        vectorizer.idf_ = np.load(folder / "idf.npy")
+        vectorizer.idf_ = idf
         return cls(vectorizer, postings, ids, params)
+
+
+def _strings(path: Path) -> list[str]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:  # not UTF-8, or not JSON
+        raise ValueError(f"{path.name} is not readable JSON ({exc})") from None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{path.name} is not a list of strings")
+    return value
+
+
+def _array(path: Path, kinds: str) -> np.ndarray:
+    """A one-dimensional array of one of the dtype ``kinds``, memory-mapped (read lazily, shared)."""
+    try:
+        # Memory-mapping also means a header that claims more data than the file holds fails
+        # here, cheaply, instead of allocating what it claims.
+        array = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (ValueError, EOFError) as exc:  # empty, truncated or not an .npy file at all
+        raise ValueError(f"{path.name} is not a readable array ({exc})") from None
+    if array.ndim != 1 or array.dtype.kind not in kinds:
+        raise ValueError(f"{path.name} holds a {array.dtype} array of shape {array.shape}, not a list of numbers")
+    return array
+
+
+def _check_fit(terms, ids, data, indices, indptr, idf) -> None:
+    """Raise ValueError unless the arrays make one terms x documents matrix and one idf per term."""
+    if not ids or not terms:
+        raise ValueError(f"{'ids.json' if not ids else 'terms.json'} is empty")
+    if len(set(terms)) != len(terms):
+        raise ValueError("terms.json lists a term twice")
+    if len(idf) != len(terms):
+        raise ValueError(f"idf.npy has {len(idf):,} values for {len(terms):,} terms")
+    if len(indptr) != len(terms) + 1 or indptr[0] != 0 or (np.diff(indptr) < 0).any():
+        raise ValueError(f"postings_indptr.npy does not delimit {len(terms):,} posting lists")
+    if not len(data) == len(indices) == indptr[-1]:
+        raise ValueError(f"the postings hold {len(data):,} weights and {len(indices):,} document numbers, "
+                         f"postings_indptr.npy expects {indptr[-1]:,}")
+    if len(indices) and (indices.min() < 0 or indices.max() >= len(ids)):
+        raise ValueError(f"postings_indices.npy has document numbers outside 0..{len(ids) - 1}")
+    if not (np.isfinite(idf).all() and np.isfinite(data).all()):
+        raise ValueError("idf.npy or postings_data.npy holds a value that is not a finite number")
 
 
 class ChunkCache:

@@ -132,3 +132,47 @@ def test_chunk_cache_gives_the_analyzer_s_terms(text):
 def test_no_progress_bar_when_stderr_is_not_a_terminal(capfd):
     Engine.build(DOCS, weighting="bm25", progress=True)
     assert capfd.readouterr().err == ""
+
+
+def _write_array(name, values):
+    def damage(folder):
+        np.save(folder / name, np.asarray(values))
+    return damage
+
+
+def _write_bytes(name, data):
+    def damage(folder):
+        (folder / name).write_bytes(data(folder / name) if callable(data) else data)
+    return damage
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    pytest.param(_write_bytes("idf.npy", b""), r"idf\.npy is not a readable array", id="zero-byte idf"),
+    pytest.param(_write_bytes("postings_data.npy", lambda p: p.read_bytes()[:-8]),
+                 r"postings_data\.npy is not a readable array", id="truncated postings"),
+    pytest.param(_write_bytes("postings_indices.npy", b"\x93NUMPY garbage" * 9),
+                 r"postings_indices\.npy is not a readable array", id="garbage postings"),
+    pytest.param(_write_bytes("terms.json", b'{"not": "a list"}'), r"terms\.json is not a list of strings", id="terms not a list"),
+    pytest.param(_write_bytes("ids.json", b'["neck", '), r"ids\.json is not readable JSON", id="ids cut short"),
+    pytest.param(_write_bytes("ids.json", b"[]"), r"ids\.json is empty", id="no ids"),
+    pytest.param(_write_array("idf.npy", [1.0, 2.0]), r"idf\.npy has 2 values for \d+ terms", id="idf too short"),
+    pytest.param(_write_array("idf.npy", [[1.0]]), r"idf\.npy holds a float64 array of shape \(1, 1\)", id="idf a matrix"),
+    pytest.param(_write_array("postings_indptr.npy", [0, 1]), r"postings_indptr\.npy does not delimit", id="indptr too short"),
+    pytest.param(_write_array("postings_data.npy", [0.5]), r"the postings hold 1 weights", id="data too short"),
+    pytest.param(_write_bytes("ids.json", b'["neck", "migraine"]'),
+                 r"postings_indices\.npy has document numbers outside 0\.\.1", id="ids fewer than the postings"),
+])
+def test_load_refuses_files_that_do_not_make_one_engine(engine, tmp_path, damage, message):
+    engine.save(tmp_path)
+    damage(tmp_path)
+    with pytest.raises(ValueError, match=message):
+        Engine.load(tmp_path, engine.params)
+
+
+def test_load_refuses_weights_that_are_not_numbers(engine, tmp_path):
+    engine.save(tmp_path)
+    data = np.load(tmp_path / "postings_data.npy")
+    data[0] = np.nan
+    np.save(tmp_path / "postings_data.npy", data)
+    with pytest.raises(ValueError, match="not a finite number"):
+        Engine.load(tmp_path, engine.params)
