@@ -74,7 +74,7 @@ def test_question_logging_when_turned_on_is_redacted(bot, caplog):
     with caplog.at_level(logging.INFO, logger="qa_bot.access"):
         client.post("/api/ask", json={"question": "I'm Jane, call me on 555-123-4567 or jane@example.com"})
     (record,) = [r for r in caplog.records if r.name == "qa_bot.access"]
-    assert record.question == "I'm Jane, call me on [PHONE] or [EMAIL]"
+    assert record.question == "I'm [NAME], call me on [PHONE] or [EMAIL]"
 
 
 def test_corpus_edits_are_served_without_a_restart(tmp_path):
