@@ -17,6 +17,10 @@ Each level-2 heading starts a section; text before the first one forms the ``Int
 section. Citations report the heading exactly as written and link to ``/articles/<slug>#<anchor>``.
 A section's text is the article's own wording with the Markdown markup taken out, so that every
 quoted passage can be found word for word in the article as a patient reads it.
+
+Every size is bounded (``MAX_*`` below, documented for clinic staff in corpus/README.md), and YAML
+is read as plain data only (:func:`load_yaml`): no file can make a page, an answer or the memory
+blow up.
 """
 
 from __future__ import annotations
@@ -39,6 +43,21 @@ REQUIRED_FIELDS = ("title", "source", "reviewed")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Files in the corpus folder that are not articles.
 NOT_ARTICLES = {"readme.md"}
+
+# Size limits: many times what a clinic's article needs, small enough that parsing one file stays
+# within seconds (markdown-it takes ~20 us a character on hostile markup) and that no title or
+# section makes the pages and answers that show it grow without bound.
+MAX_ARTICLE_BYTES = 200_000  # one article file (about 30,000 words)
+MAX_FIELD_CHARS = 200  # each front-matter value (title, source, reviewed, slug)
+MAX_HEADING_CHARS = 200  # one section heading
+MAX_SECTION_CHARS = 50_000  # the text of one section (or of one JSONL record)
+MAX_SECTIONS = 100  # sections in one article
+# YAML nesting: front matter is flat and the vocabulary two levels deep; PyYAML's composer recurses
+# once per level, so a deep file would otherwise end in a RecursionError.
+MAX_YAML_DEPTH = 8
+# Keys and values in one front matter: far more than its four fields, so that a misspelt field is
+# named as such rather than counted.
+MAX_FRONT_MATTER_VALUES = 100
 
 
 def slugify(text: str) -> str:
@@ -165,7 +184,12 @@ def load_corpus(folder: Path) -> Corpus:
 
 def parse_article(path: Path) -> Article:
     path = Path(path)
-    raw = path.read_bytes()
+    with open(path, "rb") as f:
+        raw = f.read(MAX_ARTICLE_BYTES + 1)
+    if len(raw) > MAX_ARTICLE_BYTES:
+        line = raw[:MAX_ARTICLE_BYTES].count(b"\n") + 1
+        raise CorpusError(path, f"the file is over the limit of {MAX_ARTICLE_BYTES:,} bytes (from this line on): "
+                          "split it into several articles", line)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -194,18 +218,70 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict, str, int]:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
         raise CorpusError(path, "front matter is not closed: add a '---' line after the fields", 1) from None
-    try:
-        meta = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise CorpusError(path, f"bad front matter ({problem}); quote values that contain ':'", line) from None
+    meta = load_yaml("\n".join(lines[1:end]), path, "bad front matter ({problem}); quote values that contain ':'",
+                     MAX_FIELD_CHARS, MAX_FRONT_MATTER_VALUES, first_line=2)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise CorpusError(path, "front matter must be 'field: value' lines", 2)
     return meta, "\n".join(lines[end + 1 :]), end + 1
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """YAML that parses but that qa-bot will not take (see :class:`_PlainLoader`)."""
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """PyYAML's safe loader for plain data only, each refusal marked with its place in the file.
+
+    Refused: anchors and aliases (``&a`` / ``*a``: a few hundred bytes of them nested expand to
+    gigabytes), nesting deeper than ``MAX_YAML_DEPTH``, text values longer than ``max_chars`` and
+    more than ``max_values`` keys and values in all.
+    """
+
+    def __init__(self, text: str, max_chars: int, max_values: int):
+        super().__init__(text)
+        self.max_chars, self.max_values = max_chars, max_values
+        self.depth = self.values = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            self.refuse(event, "YAML anchors and aliases ('&name', '*name') are not allowed: write each value out, "
+                        "in quotes if it starts with & or *")
+        if self.depth == MAX_YAML_DEPTH:
+            self.refuse(event, f"lists and mappings are nested more than {MAX_YAML_DEPTH} levels deep")
+        if isinstance(event, yaml.ScalarEvent):
+            self.values += 1
+            if self.values > self.max_values:
+                self.refuse(event, f"over the limit of {self.max_values:,} keys and values")
+            if len(event.value) > self.max_chars:
+                self.refuse(event, f"a value is {len(event.value):,} characters long; the limit is {self.max_chars:,}")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    @staticmethod
+    def refuse(event, problem: str):
+        raise _Refused(problem=problem, problem_mark=event.start_mark)
+
+
+def load_yaml(text: str, path, syntax: str, max_chars: int, max_values: int, first_line: int = 1):
+    """Plain data from YAML text that starts on ``first_line`` of ``path``, within the limits (see
+    :class:`_PlainLoader`). A syntax error is reported as ``syntax.format(problem=...)``, anything
+    refused as itself; both as a CorpusError with the file and line."""
+    loader = _PlainLoader(text, max_chars, max_values)
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + first_line if mark is not None else first_line
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise CorpusError(path, problem if isinstance(exc, _Refused) else syntax.format(problem=problem), line) from None
+    finally:
+        loader.dispose()
 
 
 def _check_fields(path: Path, meta: dict) -> dict:
@@ -216,6 +292,9 @@ def _check_fields(path: Path, meta: dict) -> dict:
         value = meta.get(name)
         if value is None or not str(value).strip():
             raise CorpusError(path, f"front matter has no '{name}': add a '{name}: ...' line", 2)
+    for name, value in meta.items():
+        if isinstance(value, (list, dict)):
+            raise CorpusError(path, f"'{name}' must be one line of text, not a list or mapping", 2)
     reviewed = meta["reviewed"]
     if isinstance(reviewed, str):
         try:
@@ -264,9 +343,15 @@ def _sections(path: Path, body: str, offset: int, slug: str, article_title: str)
                 raise CorpusError(path, "use the 'title' field for the article title, and '##' headings for sections", line)
             if not title:
                 raise CorpusError(path, "a heading has no text: write the section title after '##'", line)
+            if len(title) > MAX_HEADING_CHARS:
+                raise CorpusError(path, f"the heading is {len(title):,} characters long; the limit is {MAX_HEADING_CHARS}: "
+                                  "shorten it", line)
             anchor = slugify(title)
             if not anchor:
                 raise CorpusError(path, f"heading '{title}' has no letters or digits to make a link anchor from", line)
+            if len(found) - (0 if found[0][3] else 1) == MAX_SECTIONS:  # an Introduction with no text is dropped
+                raise CorpusError(path, f"the article has more than {MAX_SECTIONS} sections: split it into several "
+                                  "articles", line)
             found.append((title, anchor, line, []))
         elif tok.type == "inline" and not (i > 0 and tokens[i - 1].type == "heading_open" and tokens[i - 1].tag in ("h1", "h2")):
             words = _plain_text(tok)
@@ -283,5 +368,9 @@ def _sections(path: Path, body: str, offset: int, slug: str, article_title: str)
         anchors[anchor] = line or offset + 1
         if not paragraphs:
             raise CorpusError(path, f"section '{title}' has no text", line)
-        sections.append(Section(slug, article_title, title, anchor, "\n\n".join(paragraphs), line))
+        text = "\n\n".join(paragraphs)
+        if len(text) > MAX_SECTION_CHARS:
+            raise CorpusError(path, f"section '{title}' has {len(text):,} characters of text; the limit is "
+                              f"{MAX_SECTION_CHARS:,}: split it under more '##' headings", line or offset + 1)
+        sections.append(Section(slug, article_title, title, anchor, text, line))
     return sections

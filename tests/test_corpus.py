@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import write_article
-from qa_bot.corpus import load_corpus, parse_article, slugify
+from qa_bot.corpus import (MAX_ARTICLE_BYTES, MAX_FIELD_CHARS, MAX_HEADING_CHARS, MAX_SECTION_CHARS, MAX_SECTIONS,
+                            load_corpus, parse_article, slugify)
 from qa_bot.errors import CorpusError
 
 EXPECTED_SECTIONS = [
@@ -62,6 +63,7 @@ def test_slugify(text, anchor):
 
 
 GOOD_HEAD = "---\ntitle: Neck pain\nsource: Clinic\nreviewed: 2026-01-02\n---\n"
+OVERSIZED = GOOD_HEAD + "Intro.\n\n" + "Many more words.\n" * (MAX_ARTICLE_BYTES // 16)
 
 MALFORMED = [
     # (file content, expected line, words the message must contain)
@@ -81,6 +83,22 @@ MALFORMED = [
     (GOOD_HEAD + "# Big title\n\nText.\n", 6, "'title' field"),
     (GOOD_HEAD + "\n\n", 6, "no text"),
     (GOOD_HEAD + "## ???\n\nText.\n", 6, "no letters or digits"),
+    ("---\ntitle: [a, b]\nsource: S\nreviewed: 2026-01-02\n---\nText.\n", 2, "'title' must be one line of text"),
+    # size limits
+    (f"---\ntitle: T\nsource: {'s' * (MAX_FIELD_CHARS + 1)}\nreviewed: 2026-01-02\n---\nText.\n", 3,
+     f"a value is {MAX_FIELD_CHARS + 1} characters long; the limit is {MAX_FIELD_CHARS}"),
+    (GOOD_HEAD + "Intro.\n\n## " + "h" * (MAX_HEADING_CHARS + 1) + "\n\nText.\n", 8,
+     f"the heading is {MAX_HEADING_CHARS + 1} characters long; the limit is {MAX_HEADING_CHARS}"),
+    (GOOD_HEAD + "Intro.\n\n## Long\n\n" + "word " * (MAX_SECTION_CHARS // 5) + "more.\n", 8,
+     f"section 'Long' has {MAX_SECTION_CHARS + 5:,} characters of text; the limit is {MAX_SECTION_CHARS:,}"),
+    (GOOD_HEAD + "".join(f"## S{i}\n\nText.\n\n" for i in range(MAX_SECTIONS + 1)), 6 + 4 * MAX_SECTIONS,
+     f"more than {MAX_SECTIONS} sections"),
+    (GOOD_HEAD + "Intro.\n\n" + "".join(f"## S{i}\n\nText.\n\n" for i in range(MAX_SECTIONS)), 8 + 4 * (MAX_SECTIONS - 1),
+     f"more than {MAX_SECTIONS} sections"),
+    (OVERSIZED, OVERSIZED[:MAX_ARTICLE_BYTES].count("\n") + 1, f"over the limit of {MAX_ARTICLE_BYTES:,} bytes"),
+    # YAML that would blow up: anchors and aliases, and nesting deep enough to exhaust the stack
+    ("---\ntitle: &t Neck\nsource: *t\nreviewed: 2026-01-02\n---\nText.\n", 2, "anchors and aliases"),
+    ("---\ntitle: " + "[" * 5000 + "]" * 5000 + "\nsource: S\nreviewed: 2026-01-02\n---\nText.\n", 2, "nested more than"),
 ]
 
 
@@ -92,6 +110,36 @@ def test_malformed_files_are_refused_with_file_and_line(tmp_path, content, line,
     assert err.value.line == line
     assert str(err.value).startswith(f"{path}:{line}: ")
     assert words in str(err.value)
+
+
+def alias_bomb(levels: int) -> str:
+    """YAML text that names a list of ten strings, then a list of ten of those, ``levels`` deep."""
+    nest = "&l0 [" + ", ".join(["xxxxxxxxxx"] * 10) + "]"
+    for i in range(1, levels):
+        nest = f"[{nest}, &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]]"
+    return nest
+
+
+def test_yaml_alias_bomb_refused(tmp_path):
+    """A few hundred bytes of nested aliases in a title would expand to a million strings (a 14 MB title)."""
+    path = write_article(tmp_path, "bomb.md", f"---\ntitle: {alias_bomb(6)}\nsource: S\nreviewed: 2026-01-02\n---\nText.\n")
+    assert path.stat().st_size < 1000
+    with pytest.raises(CorpusError) as err:
+        parse_article(path)
+    assert str(err.value).startswith(f"{path}:2: YAML anchors and aliases ('&name', '*name') are not allowed")
+
+
+def test_every_limit_is_generous_enough_to_reach(tmp_path):
+    """A file exactly at each limit is an article: the limits refuse only what is over them."""
+    head = f"---\ntitle: {'t' * MAX_FIELD_CHARS}\nsource: S\nreviewed: 2026-01-02\n---\n"
+    sections = [f"## {'h' * (MAX_HEADING_CHARS - 4)}{i:04d}\n\n{'w' * (MAX_SECTION_CHARS - 1)}.\n\n" for i in range(3)]
+    sections += [f"## S{i}\n\nText.\n\n" for i in range(MAX_SECTIONS - 3)]
+    text = head + "".join(sections)
+    path = write_article(tmp_path, "big.md", text + " " * (MAX_ARTICLE_BYTES - len(text.encode())))
+    assert path.stat().st_size == MAX_ARTICLE_BYTES
+    article = parse_article(path)
+    assert len(article.sections) == MAX_SECTIONS and len(article.title) == MAX_FIELD_CHARS
+    assert len(article.sections[0].title) == MAX_HEADING_CHARS and len(article.sections[0].text) == MAX_SECTION_CHARS
 
 
 def test_not_utf8_names_the_line(tmp_path):
