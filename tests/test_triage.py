@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from qa_bot import patterns
 from qa_bot.config import Config
 from qa_bot.analysis import fold
-from qa_bot.triage import ANY_URGENT, URGENT_RULES, triage
+from qa_bot.patterns import Guarded
+from qa_bot.triage import ANY_URGENT, URGENT_RULES, Alternatives, Excluding, _spellings, is_smalltalk, triage
 from qa_bot.triage import NOT_URGENT as NOT_URGENT_PATTERN
 
 BREATHING = "trouble breathing, swallowing or speaking"
@@ -73,6 +77,10 @@ EMERGENCIES = [
     ("she is having difficulties swallowing since the shot", BREATHING),
     ("my son found my tablets and ate some", "overdose or poisoning"),
     ("the toddler got hold of nan's pills and swallowed them", "overdose or poisoning"),
+    # the conditions RE2 cannot state: a question about strokes unless it is one "now"; a count of
+    # pills with no dose in mg between, looked for again after a count that had one
+    ("what is a stroke now", "stroke signs"),
+    ("took 20 mg then ate 30 tablets", "overdose or poisoning"),
 ]
 
 CRISES = [
@@ -92,6 +100,8 @@ CRISES = [
     "im planning to end it",
     "i see no point carrying on anymore",
     "no point going on",
+    "i am ending my life of pain tonight",
+    "what is the point of living",
 ]
 
 # Look alarming, are not an emergency now: history, causes and idiom.
@@ -218,10 +228,66 @@ RULE_CASES = ([q for q, _ in EMERGENCIES] + CRISES + NOT_URGENT + SMALLTALK + QU
 
 
 @pytest.mark.parametrize("question", RULE_CASES)
-def test_one_search_over_all_rules_agrees_with_the_rules(question):
+def test_one_search_over_all_rules_finds_whatever_a_rule_finds(question):
+    # It leaves the rules' conditions out, so it may also find what no rule holds to
+    # ("no point going on with the tablets"); it must never miss what one does.
     text = " " + " ".join(fold(question).replace("’", "'").split()) + " "
     for candidate in (text, NOT_URGENT_PATTERN.sub(" ", text)):
-        assert bool(ANY_URGENT.search(candidate)) == any(p.search(candidate) for _, _, p in URGENT_RULES)
+        if any(rule.search(candidate) for _, _, rule in URGENT_RULES):
+            assert ANY_URGENT.search(candidate)
+
+
+# Alternatives with conditions RE2 cannot state, against Python's re with the look-ahead written in.
+# (re, the same as Alternatives, texts)
+ALTERNATIVES = [
+    (r"\bab\b(?! now)|\ba\w*",
+     lambda: Alternatives.of(Guarded(patterns.compile(r"\bab\b"), patterns.compile(r" now")), r"\ba\w*"),
+     ["ab now", "ab then", "abc now", "x ab now ab", "ab ab now ab"]),
+    (r"\bx\b(?! y)|\bz\b",
+     lambda: Alternatives.of(Guarded(patterns.compile(r"\bx\b"), patterns.compile(r" y")), r"\bz\b"),
+     ["x y z", "x y x", "z x y x z", ""]),
+    (r"\btook \d+\b(?:(?!\bmg\b)[^.]){0,20}?\bpills\b",
+     lambda: Alternatives.of(Excluding(patterns.compile(r"\btook \d+\b(?P<gap>[^.]{0,20}?)\bpills\b"),
+                                       patterns.compile(r"\bmg\b"))),
+     ["took 30 pills", "took 30 mg pills", "took 30 mg took 40 pills", "took 30 mgs of pills", "took 3. pills",
+      "took 30 of the white pills"]),
+]
+
+
+@pytest.mark.parametrize("regex,alternatives,texts", ALTERNATIVES)
+def test_alternatives_search_and_clear_as_re_does(regex, alternatives, texts):
+    alternatives = alternatives()
+    for text in texts:
+        expected = re.search(regex, text)
+        found = alternatives.search(text)
+        assert (found and found.span()) == (expected and expected.span()), text
+        assert alternatives.sub("_", text) == re.sub(regex, "_", text), text
+
+
+def test_an_alternative_that_matches_nothing_is_refused():
+    with pytest.raises(patterns.PatternError, match="empty"):
+        Alternatives.of(r"a*")
+
+
+@pytest.mark.parametrize("template,spellings", [
+    ("thank{s|} [so much]", ["thanks ", "thanks so much", "thank ", "thank so much"]),
+    ("{a|b{c|d}}", ["a", "bc", "bd"]),
+    ("[x[y]]z", ["z", "xz", "xyz"]),
+])
+def test_small_talk_templates_spell_every_choice(template, spellings):
+    assert _spellings(template) == spellings
+
+
+@pytest.mark.parametrize("bare,expected", [
+    ("bye " * 300 + "bye", True),  # any number of phrases in a row
+    ("good bye " * 100 + "good morning", True),
+    ("bye " * 300 + "x", False),  # one word that is no phrase spoils the run
+    ("thanks mate bye", True), ("mate", False), ("thanks mate mate", False),  # a name only after a phrase
+    ("whatssup", True), ("sssup", True), ("supper", False),
+    ("", False),
+])
+def test_small_talk_is_a_run_of_phrases(bare, expected):
+    assert is_smalltalk(bare) is expected
 
 
 def test_the_first_rule_that_matches_wins():
