@@ -63,8 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = corpus_sub.add_parser("check", help="validate every article without building anything")
     check.set_defaults(func=cmd_corpus_check)
 
-    ev = sub.add_parser("eval", help="measure answer quality on a labelled JSONL question file")
-    ev.add_argument("file", help="JSONL with question, expect and sections (like shared/eval/dev.jsonl)")
+    ev = sub.add_parser("eval", help="measure answer quality (or triage) on a labelled JSONL file")
+    ev.add_argument("file", help="JSONL of questions (question, expect, sections or accept) or of triage messages "
+                    "(message, expect, kind): the forms of shared/eval/README.md")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.set_defaults(func=cmd_eval)
 
