@@ -98,7 +98,8 @@ MALFORMED = [
     (OVERSIZED, OVERSIZED[:MAX_ARTICLE_BYTES].count("\n") + 1, f"over the limit of {MAX_ARTICLE_BYTES:,} bytes"),
     # YAML that would blow up: anchors and aliases, and nesting deep enough to exhaust the stack
     ("---\ntitle: &t Neck\nsource: *t\nreviewed: 2026-01-02\n---\nText.\n", 2, "anchors and aliases"),
-    ("---\ntitle: " + "[" * 5000 + "]" * 5000 + "\nsource: S\nreviewed: 2026-01-02\n---\nText.\n", 2, "nested more than"),
+    ("---\ntitle: " + "[" * 20 + "]" * 20 + "\nsource: S\nreviewed: 2026-01-02\n---\nText.\n", 2, "nested more than 8 levels"),
+    ("---\ntitle: " + "[" * 5000 + "]" * 5000 + "\nsource: S\nreviewed: 2026-01-02\n---\nText.\n", 2, "nest"),
 ]
 
 
