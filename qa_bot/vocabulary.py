@@ -13,6 +13,8 @@ The vocabulary (``vocabulary.yaml`` in the corpus folder, edited by clinic staff
     *GP suggested* botox for my migraines") says who said something, not what the question is
     about; ``phrases: [...]`` are other turns of speech that are not the topic ("the pain *came
     back*" is not about the back). Such phrases are passed over: they neither search nor count.
+    People and verbs are matched one after the other, never spelt out as every pair: a file of a
+    few thousand of each would otherwise hold millions of phrases.
 ``ignore``
     Words that say nothing about a question's topic ("help", "tell"), left out of coverage and
     of the search: "would botox *work* for cramps" must not lean towards "How Does Botox Work?".
@@ -22,7 +24,8 @@ Phrases are matched on stemmed, case- and accent-folded words, stop words includ
 "Shots", "shot" and "shóts" are one phrase, and "side effects" still needs both of its words.
 
 It is applied at query time only, so the saved index does not depend on it and editing it
-needs no rebuild. Words the corpus does not know are first checked for typos against the
+needs no rebuild. The file is read as plain YAML within size limits (``MAX_*`` below, documented
+in corpus/README.md), each refusal naming the file and line. Words the corpus does not know are first checked for typos against the
 corpus's terms and the vocabulary's own words (see :meth:`Reader.correct`).
 """
 
@@ -33,17 +36,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from rapidfuzz.distance import Indel, OSA
 
 from .analysis import Analyzer
+from .corpus import load_yaml
 from .errors import CorpusError
 
 FILE_NAME = "vocabulary.yaml"
 # The parts given as "name: [phrases]" in the file.
 TOPIC_PARTS = ("same_as", "not_covered", "ask_a_clinician")
-# Every part made of phrases ("context" is written as people x verbs).
+# Every part made of phrases (of "context", its phrases; its people and verbs are kept apart).
 SECTIONS = (*TOPIC_PARTS, "context")
+# Size limits: the bundled file is 26 kB with about 1,500 entries; these leave many times that room
+# and keep loading it (on every reload, in every worker) within a few seconds.
+MAX_VOCABULARY_BYTES = 1_000_000
+MAX_ENTRY_CHARS = 100  # one phrase, word or topic name
+MAX_ENTRIES = 20_000  # keys and values in the whole file
 
 # Typo tolerance, on stems (so "migranes" and "migrane" behave alike). A typo keeps its first letter
 # (people rarely get that wrong, and requiring it stops "cost" from becoming "most"); then either
@@ -69,7 +77,9 @@ class Vocabulary:
     same_as: tuple[tuple[tuple[str, ...], str], ...] = ()
     not_covered: tuple[tuple[tuple[str, ...], str], ...] = ()
     ask_a_clinician: tuple[tuple[tuple[str, ...], str], ...] = ()
-    context: tuple[tuple[tuple[str, ...], str], ...] = ()
+    context: tuple[tuple[tuple[str, ...], str], ...] = ()  # the context part's phrases
+    people: tuple[tuple[str, ...], ...] = ()  # context: any of these followed by any of the verbs
+    verbs: tuple[tuple[str, ...], ...] = ()
     ignore: frozenset[str] = frozenset()
 
     @classmethod
@@ -83,7 +93,7 @@ class Vocabulary:
         if unknown:
             raise CorpusError(origin, f"unknown part(s) {', '.join(sorted(map(str, unknown)))}; "
                               f"known: {', '.join(SECTIONS)}, ignore")
-        parts = {"context": _context(data.get("context"), analyzer, origin)}
+        parts = _context(data.get("context"), analyzer, origin)
         for part in TOPIC_PARTS:
             entries = data.get(part) or {}
             if not isinstance(entries, Mapping):
@@ -109,13 +119,19 @@ class Vocabulary:
     def load(cls, path: Path, analyzer: Analyzer | None = None) -> "Vocabulary":
         path = Path(path)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            with open(path, "rb") as f:
+                raw = f.read(MAX_VOCABULARY_BYTES + 1)
         except OSError as exc:
             raise CorpusError(path, f"cannot read the vocabulary ({exc.strerror or exc})") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise CorpusError(path, f"not valid YAML ({getattr(exc, 'problem', exc)})",
-                              mark.line + 1 if mark else None) from None
+        if len(raw) > MAX_VOCABULARY_BYTES:
+            raise CorpusError(path, f"the file is over the limit of {MAX_VOCABULARY_BYTES:,} bytes (from this line on)",
+                              raw[:MAX_VOCABULARY_BYTES].count(b"\n") + 1)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CorpusError(path, "the file is not UTF-8 text: save it with UTF-8 encoding",
+                              raw[: exc.start].count(b"\n") + 1) from None
+        data = load_yaml(text, path, "not valid YAML ({problem})", MAX_ENTRY_CHARS, MAX_ENTRIES)
         return cls.from_dict(data, analyzer, str(path))
 
     @classmethod
@@ -130,6 +146,8 @@ class Vocabulary:
         for part in SECTIONS:
             for stems, _ in getattr(self, part):
                 out.update(stems)
+        for stems in self.people + self.verbs:
+            out.update(stems)
         return out
 
 
@@ -140,16 +158,15 @@ def _stems(analyzer: Analyzer, phrase: str) -> tuple[str, ...]:
 CONTEXT_KEYS = ("people", "verbs", "phrases")
 
 
-def _context(data, analyzer: Analyzer, origin: str) -> tuple[tuple[tuple[str, ...], str], ...]:
-    """The ``context`` part: every person followed by every verb, and the other phrases."""
+def _context(data, analyzer: Analyzer, origin: str) -> dict:
+    """The ``context`` part: its people and verbs, and its phrases, as Vocabulary fields."""
     data = data or {}
     lists = [data.get(key) or [] for key in CONTEXT_KEYS] if isinstance(data, Mapping) else None
     if (lists is None or set(data) - set(CONTEXT_KEYS)
             or not all(isinstance(items, list) and all(isinstance(i, str) for i in items) for items in lists)):
         raise CorpusError(origin, "'context' may have 'people', 'verbs' and 'phrases', each a list of words or phrases")
-    people, verbs, phrases = ([_stems(analyzer, i) for i in items] for items in lists)
-    pairs = [who + said for who in people if who for said in verbs if said]
-    return tuple((stems, "context") for stems in pairs + [p for p in phrases if p])
+    people, verbs, phrases = ([s for s in (_stems(analyzer, i) for i in items) if s] for items in lists)
+    return {"people": tuple(people), "verbs": tuple(verbs), "context": tuple((p, "context") for p in phrases)}
 
 
 @dataclass(frozen=True)
@@ -204,6 +221,8 @@ class Reader:
                 by_length.setdefault(len(stems), {}).setdefault(stems, (stems, part, target))
         self._phrases = {first: sorted(by_length.items(), key=lambda item: -item[0])
                          for first, by_length in by_first.items()}
+        self._people, self._verbs = _by_first(vocabulary.people), _by_first(vocabulary.verbs)
+        self._starts = frozenset(self._phrases) | frozenset(self._people)  # where a phrase may begin
         self._targets = {t: self._terms(t) for _, t in vocabulary.same_as}
         by_letter: dict[str, list[str]] = {}
         for stem in sorted(set(known) | vocabulary.stems()):
@@ -219,7 +238,7 @@ class Reader:
         return frozenset(t for t in self.analyzer(text) if t in self.known)
 
     def is_known(self, stem: str) -> bool:
-        return stem in self.known or stem in self._phrases or stem in self.vocabulary.ignore
+        return stem in self.known or stem in self._starts or stem in self.vocabulary.ignore
 
     def correct(self, stem: str) -> str | None:
         """The known stem a misspelt one most likely meant, or None (see MIN_TYPO_SIMILARITY)."""
@@ -256,7 +275,7 @@ class Reader:
         query, added, units, found = [], [], [], {part: [] for part in SECTIONS}
         i = 0
         while i < len(stems):
-            match = self._phrase_at(stems, i) if stems[i] in self._phrases else None
+            match = self._phrase_at(stems, i) if stems[i] in self._starts else None
             if match:
                 phrase, part, target = match
                 text = " ".join(words[i : i + len(phrase)])
@@ -283,12 +302,18 @@ class Reader:
                        tuple(corrections))
 
     def _phrase_at(self, stems: list[str], i: int) -> tuple[tuple[str, ...], str, str] | None:
-        """The longest vocabulary phrase starting at ``stems[i]``, as ``(stems, part, target)``."""
+        """The longest vocabulary phrase starting at ``stems[i]``, as ``(stems, part, target)``; a
+        context person and verb count as one phrase, which must be longer to win over a listed one."""
+        match = None
         for length, phrases in self._phrases.get(stems[i], ()):
             match = phrases.get(tuple(stems[i : i + length]))
             if match:
-                return match
-        return None
+                break
+        pair = max((who + said for who in _lengths(self._people, stems, i)
+                    for said in _lengths(self._verbs, stems, i + who)), default=0)
+        if pair > (len(match[0]) if match else 0):
+            return tuple(stems[i : i + pair]), "context", "context"
+        return match
 
     def _informative(self, word: str, stem: str = "") -> bool:
         """Does this word say something about the question's topic? Stop words (also in contractions:
@@ -305,3 +330,20 @@ class Reader:
 
     def _weight(self, terms: frozenset[str]) -> float:
         return max(map(self.term_weight, terms), default=self.unknown_weight)
+
+
+def _by_first(phrases) -> dict[str, list[tuple[int, frozenset[tuple[str, ...]]]]]:
+    """Phrases (tuples of stems) by first stem, then by length, longest first (see :func:`_lengths`)."""
+    by_first: dict[str, dict[int, set]] = {}
+    for stems in phrases:
+        by_first.setdefault(stems[0], {}).setdefault(len(stems), set()).add(stems)
+    return {first: sorted(((n, frozenset(group)) for n, group in by_length.items()), key=lambda item: -item[0])
+            for first, by_length in by_first.items()}
+
+
+def _lengths(by_first, stems: list[str], i: int):
+    """The lengths of the phrases (see :func:`_by_first`) that match ``stems`` from ``i`` on."""
+    if i < len(stems):
+        for length, group in by_first.get(stems[i], ()):
+            if tuple(stems[i : i + length]) in group:
+                yield length

@@ -10,9 +10,10 @@ from qa_bot.config import Config
 from qa_bot.corpus import load_corpus
 from qa_bot.errors import CorpusError
 from qa_bot.index import CorpusIndex
-from qa_bot.vocabulary import FILE_NAME, Reader, Vocabulary
+from qa_bot.vocabulary import FILE_NAME, MAX_ENTRIES, MAX_ENTRY_CHARS, MAX_VOCABULARY_BYTES, Reader, Vocabulary
 
 from conftest import CORPUS, write_article
+from test_corpus import alias_bomb
 
 ANALYZER = Analyzer()
 
@@ -73,6 +74,32 @@ def test_invalid_yaml_names_the_file_and_line(tmp_path):
     with pytest.raises(CorpusError) as err:
         Vocabulary.load(path)
     assert str(path) in str(err.value) and "not valid YAML" in str(err.value)
+
+
+def test_yaml_alias_bomb_refused_in_the_vocabulary(tmp_path):
+    path = tmp_path / FILE_NAME
+    path.write_text(f"ignore: {alias_bomb(6)}\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as err:
+        Vocabulary.load(path)
+    assert str(err.value).startswith(f"{path}:1: YAML anchors and aliases ('&name', '*name') are not allowed")
+
+
+@pytest.mark.parametrize("content, line, message", [
+    (f"same_as:\n  injections: [shots, {'x' * (MAX_ENTRY_CHARS + 1)}]\n", 2,
+     f"a value is {MAX_ENTRY_CHARS + 1} characters long; the limit is {MAX_ENTRY_CHARS}"),
+    ("ignore:\n" + "".join(f"  - w{i}\n" for i in range(MAX_ENTRIES)), MAX_ENTRIES + 1,
+     f"over the limit of {MAX_ENTRIES:,} keys and values"),
+    ("ignore: [" + "word, " * (MAX_VOCABULARY_BYTES // 6) + "end]\n", 1, f"over the limit of {MAX_VOCABULARY_BYTES:,} bytes"),
+    ("same_as:\n  injections: &shots [shots]\n  botox: *shots\n", 2, "anchors and aliases"),
+    ("same_as:\n  x: " + "[" * 20 + "]" * 20 + "\n", 2, "nested more than 8 levels"),
+    ("ignore: [caf\xe9]\n".encode("latin-1"), 1, "not UTF-8"),
+])
+def test_vocabulary_over_a_limit_is_refused_with_file_and_line(tmp_path, content, line, message):
+    path = tmp_path / FILE_NAME
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(CorpusError, match=message) as err:
+        Vocabulary.load(path)
+    assert str(err.value).startswith(f"{path}:{line}: ")
 
 
 def test_a_corpus_without_a_vocabulary_still_answers(tmp_path):
@@ -212,8 +239,31 @@ def test_a_word_in_every_section_weighs_almost_nothing(reader):
 
 def test_context_phrases_are_every_person_with_every_verb():
     vocab = Vocabulary.from_dict({"context": {"people": ["GP", "pain doctor"], "verbs": ["said", "told me"]}})
-    assert {stems for stems, _ in vocab.context} == {("gp", "said"), ("gp", "told", "me"), ("pain", "doctor", "said"),
-                                                    ("pain", "doctor", "told", "me")}
+    reader = Reader(vocab, ANALYZER, {t: 2.0 for t in ("gp", "pain", "doctor", "said", "told", "migrain")}, n_docs=3)
+    for who in ("my GP", "the pain doctor"):
+        for said in ("said", "told me"):
+            assert [u.text for u in reader.read(f"{who} {said} migraine").units] == ["migraine"], (who, said)
+    # a person without a verb, or a verb without a person, is part of the question
+    assert [u.text for u in reader.read("pain doctor migraine").units] == ["pain", "doctor", "migraine"]
+    assert [u.text for u in reader.read("said migraine").units] == ["said", "migraine"]
+
+
+def test_the_longest_person_and_verb_win_over_a_shorter_phrase():
+    vocab = Vocabulary.from_dict({"same_as": {"migraine": ["gp said"]},
+                                  "context": {"people": ["gp"], "verbs": ["said", "said to try"]}})
+    reader = Reader(vocab, ANALYZER, {t: 2.0 for t in ("gp", "said", "tri", "migrain")}, n_docs=3)
+    assert reader.read("gp said").expansions == ("migrain",)  # as long as the pair: the listed phrase
+    assert reader.read("gp said to try").expansions == ()  # longer: who said it, passed over
+
+
+def test_context_people_times_verbs_is_not_expanded():
+    """500 people and 500 verbs are 1,000 entries, not 250,000 phrases (a 49 kB file took 1.5 GB and 11 s)."""
+    vocab = Vocabulary.from_dict({"context": {"people": [f"person{i}" for i in range(500)],
+                                              "verbs": [f"verb{i}" for i in range(500)]}})
+    held = len(vocab.context) + len(getattr(vocab, "people", ())) + len(getattr(vocab, "verbs", ()))
+    assert held == 1000
+    reader = Reader(vocab, ANALYZER, {"migrain": 2.0}, n_docs=3)
+    assert [u.text for u in reader.read("person499 verb0 migraine").units] == ["migraine"]
 
 
 def test_who_said_it_is_not_the_topic(reader):
