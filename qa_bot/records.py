@@ -6,7 +6,10 @@ Each line is one passage::
 
 ``id`` (a string or an integer, unique in the file) and ``text`` (not blank) are required;
 ``title``, ``url`` and ``section`` are optional strings; other fields are ignored. Blank lines are
-skipped. A bad line stops the load with a :class:`CorpusError` naming the file and the line.
+skipped. A bad line stops the load with a :class:`CorpusError` naming the file and the line: so
+does a line, text, id, title, section or url over its size limit (``MAX_*``, documented in
+corpus/README.md), and a ``url`` that is not an absolute ``http://`` or ``https://`` address
+(it becomes a link on the site: ``javascript:`` or ``//elsewhere`` must not).
 
 Each record becomes an article with one section, so the index, the answers and ``qa-bot corpus
 check`` treat it like a Markdown article. Citations show the record's ``title`` and ``section``
@@ -19,12 +22,19 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from .corpus import Article, Corpus, Section, slugify
+from .corpus import MAX_FIELD_CHARS, MAX_SECTION_CHARS, Article, Corpus, Section, slugify
 from .errors import CorpusError
 
 SUFFIX = ".jsonl"
-OPTIONAL_FIELDS = ("title", "url", "section")
+OPTIONAL_FIELDS = ("title", "section")
+# Size limits: a record's text is held to a Markdown section's (MedQuAD's longest is 27,000
+# characters); id, title and section to a front-matter value's; a line has room for the text
+# written entirely as \uXXXX escapes.
+MAX_RECORD_BYTES = 1_000_000
+MAX_URL_CHARS = 2_000
+URL_SCHEMES = ("http", "https")
 
 
 def is_records_file(path: Path) -> bool:
@@ -41,7 +51,10 @@ def read_records(path: Path) -> tuple[list[dict], str]:
     first_line: dict[str, int] = {}
     digest = hashlib.sha256()
     with open(path, "rb") as f:
-        for number, raw in enumerate(f, 1):
+        # Read a line at a time with a limit, so that a huge line is refused without being held.
+        for number, raw in enumerate(iter(lambda: f.readline(MAX_RECORD_BYTES + 2), b""), 1):
+            if len(raw.rstrip(b"\r\n")) > MAX_RECORD_BYTES:
+                raise CorpusError(path, f"the line is over the limit of {MAX_RECORD_BYTES:,} bytes: split the record", number)
             digest.update(raw)
             if not raw.strip():
                 continue
@@ -81,16 +94,51 @@ def _record(path: Path, number: int, raw: bytes) -> dict:
     rid = data.get("id")
     if isinstance(rid, bool) or not isinstance(rid, (str, int)) or not str(rid).strip():
         raise CorpusError(path, "the record has no 'id': give each record a unique string or number id", number)
+    rid = str(rid).strip()
+    if len(rid) > MAX_FIELD_CHARS:
+        raise CorpusError(path, f"the record's id is {len(rid):,} characters long; the limit is {MAX_FIELD_CHARS}", number)
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
         raise CorpusError(path, f"record '{rid}' has no 'text': give it the passage's text", number)
-    record = {"id": str(rid).strip(), "text": text, "line": number}
+    if len(text) > MAX_SECTION_CHARS:
+        raise CorpusError(path, f"record '{rid}': 'text' is {len(text):,} characters long; the limit is "
+                          f"{MAX_SECTION_CHARS:,}: split it into several records", number)
+    record = {"id": rid, "text": text, "line": number, "url": _url(path, number, rid, data.get("url"))}
     for name in OPTIONAL_FIELDS:
-        value = data.get(name)
-        if value is not None and not isinstance(value, str):
-            raise CorpusError(path, f"record '{rid}': '{name}' must be a string", number)
-        record[name] = " ".join((value or "").split())
+        value = _string(path, number, rid, name, data.get(name))
+        record[name] = " ".join(value.split())
+        if len(record[name]) > MAX_FIELD_CHARS:
+            raise CorpusError(path, f"record '{rid}': '{name}' is {len(record[name]):,} characters long; the limit is "
+                              f"{MAX_FIELD_CHARS}", number)
     return record
+
+
+def _string(path: Path, number: int, rid: str, name: str, value) -> str:
+    if value is not None and not isinstance(value, str):
+        raise CorpusError(path, f"record '{rid}': '{name}' must be a string", number)
+    return value or ""
+
+
+def _url(path: Path, number: int, rid: str, value) -> str:
+    """A record's ``url``, checked: it is shown as a link, so only an absolute http(s) address will do."""
+    url = _string(path, number, rid, "url", value).strip()
+    if not url:
+        return ""
+    if len(url) > MAX_URL_CHARS:
+        raise CorpusError(path, f"record '{rid}': 'url' is {len(url):,} characters long; the limit is {MAX_URL_CHARS:,}",
+                          number)
+    try:
+        parts = urlsplit(url)
+        web = parts.scheme.lower() in URL_SCHEMES and bool(parts.hostname)
+    except ValueError:  # such as an unclosed "[" in an IPv6 address
+        web = False
+    # Browsers drop tabs and line breaks inside a link and read "\" as "/", so a link holding any of
+    # them may go somewhere other than it reads: refused too.
+    if not web or "\\" in url or any(c.isspace() or not c.isprintable() for c in url):
+        shown = url if len(url) <= 60 else url[:57] + "..."
+        raise CorpusError(path, f"record '{rid}': 'url' must be a web address starting with http:// or https://, "
+                          f"not '{shown}'", number)
+    return url
 
 
 def load_records_corpus(path: Path) -> Corpus:

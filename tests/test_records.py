@@ -11,7 +11,8 @@ from qa_bot.cli import main
 from qa_bot.corpus import load_corpus
 from qa_bot.errors import CorpusError
 from qa_bot.index import CorpusIndex, open_index
-from qa_bot.records import file_digest, indexed_title, read_records
+from qa_bot.corpus import MAX_FIELD_CHARS, MAX_SECTION_CHARS
+from qa_bot.records import MAX_RECORD_BYTES, MAX_URL_CHARS, file_digest, indexed_title, read_records
 
 RECORDS = [
     {"id": "glaucoma-1", "title": "Glaucoma", "section": "symptoms", "url": "https://example.org/glaucoma#symptoms",
@@ -63,6 +64,16 @@ def test_records_become_one_section_articles(jsonl):
     ([{"id": "t", "text": "words", "title": ["a"]}], 1, "'title' must be a string"),
     ([RECORDS[0], RECORDS[1], {"id": "glaucoma-1", "text": "again"}], 3, "id 'glaucoma-1' is already used on line 1"),
     ([RECORDS[0], {"id": 5, "text": "five"}, {"id": "5", "text": "again"}], 3, "id '5' is already used on line 2"),
+    ([{"id": "t", "text": "words", "url": 5}], 1, "'url' must be a string"),
+    # size limits
+    ([RECORDS[0], {"id": "t", "text": "w" * (MAX_SECTION_CHARS + 1)}], 2,
+     f"record 't': 'text' is {MAX_SECTION_CHARS + 1:,} characters long; the limit is {MAX_SECTION_CHARS:,}"),
+    ([{"id": "i" * (MAX_FIELD_CHARS + 1), "text": "words"}], 1, f"the limit is {MAX_FIELD_CHARS}"),
+    ([{"id": "t", "text": "words", "title": "t" * (MAX_FIELD_CHARS + 1)}], 1, f"'title' is {MAX_FIELD_CHARS + 1} characters"),
+    ([{"id": "t", "text": "words", "section": "s" * (MAX_FIELD_CHARS + 1)}], 1, "'section' is"),
+    ([{"id": "t", "text": "words", "url": "https://example.org/" + "u" * MAX_URL_CHARS}], 1, "'url' is"),
+    ([RECORDS[0], {"id": "t", "text": "words", "padding": "p" * MAX_RECORD_BYTES}], 2,
+     f"the line is over the limit of {MAX_RECORD_BYTES:,} bytes"),
 ])
 def test_bad_records_are_named_by_file_and_line(tmp_path, lines, line, message):
     path = write_jsonl(tmp_path / "bad.jsonl", lines)
@@ -70,6 +81,28 @@ def test_bad_records_are_named_by_file_and_line(tmp_path, lines, line, message):
         read_records(path)
     assert caught.value.line == line
     assert str(caught.value).startswith(f"{path}:{line}: ")
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "data:text/html,<script>alert(1)</script>",
+    "//evil.example/page",  # protocol-relative: another site
+    "/articles/glaucoma",  # not a web address of its own
+    "https:evil.example", "https://", "https:///path", "http://[::1", "https:\\\\evil.example",
+    "https://example.org/a b", "https://example.org/\u200bx", "ftp://example.org/file", "example.org/page",
+])
+def test_record_urls_are_limited_to_http_and_https(tmp_path, url):
+    """A record's url becomes a link on the site: only an absolute http(s) address is taken."""
+    path = write_jsonl(tmp_path / "kb.jsonl", [RECORDS[0], {"id": "t", "text": "words", "url": url}])
+    with pytest.raises(CorpusError, match="'url' must be a web address starting with http:// or https://") as caught:
+        read_records(path)
+    assert str(caught.value).startswith(f"{path}:2: record 't': ")
+
+
+@pytest.mark.parametrize("url", ["https://example.org/glaucoma#symptoms", "HTTP://Example.org", "http://[::1]:8080/x",
+                                 "  https://example.org/padded  "])
+def test_record_web_addresses_are_kept(tmp_path, url):
+    path = write_jsonl(tmp_path / "kb.jsonl", [{"id": "t", "text": "words", "url": url}])
+    assert read_records(path)[0][0]["url"] == url.strip()
 
 
 def test_non_utf8_line_is_named(tmp_path):
