@@ -38,3 +38,11 @@ class CorpusError(QaBotError):
 
 class IndexStoreError(QaBotError):
     """The saved index is missing, stale, unreadable or cannot be written."""
+
+
+class StoreError(QaBotError):
+    """The feedback store cannot be opened, upgraded or reached (the API answers 503)."""
+
+
+class UnknownAnswerError(QaBotError):
+    """Feedback names an answer id the store does not hold: never issued, or purged (the API answers 404)."""
