@@ -40,9 +40,29 @@ class IndexStoreError(QaBotError):
     """The saved index is missing, stale, unreadable or cannot be written."""
 
 
+class TooSlowError(QaBotError):
+    """Answering one question ran past its time budget (``answer_time_budget_ms``; the API answers 503)."""
+
+    def __init__(self, budget_ms: float):
+        self.budget_ms = budget_ms
+        super().__init__(f"answering took longer than the {budget_ms:g} ms allowed, so it was stopped: "
+                         "please try the question in fewer or simpler words")
+
+
 class StoreError(QaBotError):
     """The feedback store cannot be opened, upgraded or reached (the API answers 503)."""
 
 
 class UnknownAnswerError(QaBotError):
     """Feedback names an answer id the store does not hold: never issued, or purged (the API answers 404)."""
+
+
+class DamagedIndexError(IndexStoreError):
+    """The saved index fails its own checks: a file's size or checksum, the arrays' shapes, row alignment.
+
+    ``problem`` is what is wrong, without the advice, for messages that add their own.
+    """
+
+    def __init__(self, index_dir, reason: str):
+        self.problem = f"the index in {index_dir} is damaged ({reason})"
+        super().__init__(f"{self.problem}: run 'qa-bot index' to rebuild it")

@@ -1,17 +1,25 @@
-"""The saved index: round trip, staleness, atomic writes and clear errors."""
+"""The saved index: round trip, staleness, atomic writes, self-checks, repair and clear errors."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import os
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
 
 from conftest import CORPUS, write_article
+from qa_bot.answer import Bot
+from qa_bot.config import Config
 from qa_bot.corpus import load_corpus
 from qa_bot.engine import Engine
-from qa_bot.errors import CorpusError, IndexStoreError
-from qa_bot.index import CURRENT, FORMAT_VERSION, CorpusIndex, build_index, open_index, read_manifest
+from qa_bot.errors import CorpusError, DamagedIndexError, IndexStoreError
+from qa_bot.index import CURRENT, FORMAT_VERSION, CorpusIndex, build_index, open_index, read_manifest, seal_files
+from test_serve import Served, clean_env, free_port, qa_bot_command
 
 HEAD = "---\ntitle: {t}\nsource: Clinic\nreviewed: 2026-01-02\n---\n"
 
@@ -136,3 +144,233 @@ def test_load_corpus_is_what_the_index_serves(tmp_path):
     corpus_dir = small_corpus(tmp_path / "corpus")
     index = open_index(corpus_dir, tmp_path / "index")
     assert index.sections == load_corpus(corpus_dir).sections
+
+
+
+# --- an index that checks itself ------------------------------------------------------------------
+
+QUESTION = "Can Botox help with chronic migraines?"
+ANSWER_SECTION = "Botox in Chronic Migraine Treatment"
+
+
+def test_manifest_records_each_file_s_size_and_checksum(tmp_path):
+    build_index(CORPUS, tmp_path)
+    folder = tmp_path / CURRENT
+    files = read_manifest(tmp_path)["files"]
+    on_disk = {p.name for p in folder.iterdir()} - {"manifest.json"}
+    assert set(files) == on_disk and {"sections.jsonl", "ids.json", "idf.npy"} <= on_disk
+    for name, recorded in files.items():
+        data = (folder / name).read_bytes()
+        assert recorded == {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def test_every_file_and_folder_is_fsynced_before_the_manifest_is_written(tmp_path, monkeypatch):
+    import qa_bot.index as index_module
+
+    events = []
+    real_fsync, real_write_json = os.fsync, index_module._write_json
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}"))),
+                                                 real_fsync(fd)))
+    monkeypatch.setattr(index_module, "_write_json",
+                        lambda path, data: (events.append(("write", str(path))), real_write_json(path, data)))
+    index = build_index(CORPUS, tmp_path)
+    monkeypatch.undo()
+    write_at = events.index(next(e for e in events if e[0] == "write" and e[1].endswith("manifest.json")))
+    tmp = os.path.dirname(events[write_at][1])
+    synced_before = {path for kind, path in events[:write_at] if kind == "fsync"}
+    files = {p.name for p in index.path.iterdir()} - {"manifest.json"}
+    assert {os.path.join(tmp, name) for name in files} | {tmp} <= synced_before
+    # the manifest itself, then the folders holding it, are flushed after it is written
+    synced_after = [path for kind, path in events[write_at:] if kind == "fsync"]
+    assert synced_after[:2] == [os.path.join(tmp, "manifest.json"), tmp] and str(tmp_path) in synced_after
+
+
+def _file(name, edit):
+    """Damage: replace the file's bytes with edit(bytes)."""
+    def damage(folder):
+        (folder / name).write_bytes(edit((folder / name).read_bytes()))
+    return damage
+
+
+def _lines(name, edit):
+    """Damage: replace the file's lines with edit(lines)."""
+    return _file(name, lambda data: b"".join(edit(data.splitlines(keepends=True))))
+
+
+def _manifest(edit):
+    def damage(folder):
+        path = folder / "manifest.json"
+        path.write_text(edit(json.loads(path.read_text())))
+    return damage
+
+
+def _without(key):
+    return _manifest(lambda m: json.dumps({k: v for k, v in m.items() if k != key}))
+
+
+def _index_out_of_range(folder):
+    indices = np.load(folder / "postings_indices.npy")
+    indices[0] = len(json.loads((folder / "ids.json").read_text()))  # one past the last document
+    np.save(folder / "postings_indices.npy", indices)
+
+
+def _swap_first_sections(lines):
+    return [lines[1], lines[0], *lines[2:]]
+
+
+def _dangling_current(folder):
+    shutil.rmtree(folder.resolve())
+
+
+DAMAGE = [
+    *(pytest.param(_file(name, lambda data: b""), id=f"zero-byte {name}")
+      for name in (*Engine.FILES, "sections.jsonl", "articles.jsonl")),
+    pytest.param(_file("postings_data.npy", lambda data: data[:len(data) // 2]), id="truncated postings_data.npy"),
+    pytest.param(_file("sections.jsonl", lambda data: data[:len(data) // 2]), id="truncated sections.jsonl"),
+    pytest.param(_file("postings_indices.npy", lambda data: bytes(b ^ 0x5A for b in data)), id="garbage postings_indices.npy"),
+    pytest.param(_file("idf.npy", lambda data: data[:128] + b"\xff" * (len(data) - 128)), id="garbage in idf.npy's values"),
+    pytest.param(_manifest(lambda m: json.dumps(list(m))), id="manifest a list"),
+    pytest.param(_manifest(lambda m: "\x00garbage{"), id="manifest garbage"),
+    pytest.param(_without("files"), id="manifest without files"),
+    pytest.param(_without("params"), id="manifest without params"),
+    pytest.param(_without("format_version"), id="manifest without format_version"),
+    pytest.param(_lines("sections.jsonl", lambda lines: lines[:-1]), id="sections.jsonl one line short"),
+    pytest.param(_lines("sections.jsonl", lambda lines: [lines[0], b"{not json\n", *lines[2:]]), id="sections.jsonl bad JSON line"),
+    pytest.param(_lines("sections.jsonl", _swap_first_sections), id="sections.jsonl rows swapped"),
+    pytest.param(_file("ids.json", lambda data: json.dumps(json.loads(data)[:-1]).encode()), id="ids.json one short"),
+    pytest.param(_index_out_of_range, id="postings index out of range"),
+    pytest.param(_dangling_current, id="current build deleted"),
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_damaged_index_is_rebuilt_automatically_and_answers(tmp_path, caplog, damage):
+    index_dir = tmp_path / "index"
+    build_index(CORPUS, index_dir)
+    damage(index_dir / CURRENT)
+    with pytest.raises(DamagedIndexError):
+        CorpusIndex.load(index_dir)  # loading alone refuses it...
+    with caplog.at_level(logging.WARNING, logger="qa_bot.index"):
+        bot = Bot.from_config(Config(corpus=CORPUS, index_dir=index_dir))  # ...the bot rebuilds it
+    [line] = [r.getMessage() for r in caplog.records if r.name == "qa_bot.index"]
+    assert line.startswith(f"the index in {index_dir} is damaged (") and line.endswith(": rebuilt it from the corpus")
+    answer = bot.ask(QUESTION)
+    assert answer.status == "answered" and answer.citations[0].section == ANSWER_SECTION
+    assert CorpusIndex.load(index_dir).manifest == bot.index.manifest  # the repaired index is the one on disk
+
+
+def _reseal(folder):
+    """Record the damaged files in the manifest, as a buggy writer would: only the row and shape checks are left."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"] = {k: v for k, v in seal_files(folder).items() if k != "manifest.json"}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    pytest.param(_file("idf.npy", lambda data: b""), r"idf\.npy is not a readable array", id="zero-byte idf.npy"),
+    pytest.param(_lines("sections.jsonl", lambda lines: lines[:-1]), r"sections\.jsonl has 9 rows, ids\.json 10",
+                 id="sections.jsonl one line short"),
+    pytest.param(_lines("sections.jsonl", lambda lines: []), r"sections\.jsonl has 0 rows", id="sections.jsonl empty"),
+    pytest.param(_lines("sections.jsonl", lambda lines: [lines[0], b"[1, 2]\n", *lines[2:]]),
+                 r"sections\.jsonl line 2 is not a row of the index", id="sections.jsonl line not a section"),
+    pytest.param(_lines("sections.jsonl", _swap_first_sections),
+                 r"sections\.jsonl line 1 is 'botox-chronic-pain#[a-z-]+', ids\.json says 'botox-chronic-pain#introduction'",
+                 id="sections.jsonl rows swapped"),
+    pytest.param(_file("ids.json", lambda data: json.dumps(json.loads(data)[:-1]).encode()),
+                 r"postings_indices\.npy has document numbers outside 0\.\.8", id="ids.json one short"),
+    pytest.param(_index_out_of_range, r"postings_indices\.npy has document numbers outside 0\.\.9", id="postings index out of range"),
+    pytest.param(_lines("articles.jsonl", lambda lines: []), r"articles\.jsonl has 0 rows, the manifest says 1",
+                 id="articles.jsonl empty"),
+])
+def test_damage_the_checksums_would_miss_is_caught_by_the_row_and_shape_checks(tmp_path, damage, message):
+    build_index(CORPUS, tmp_path)
+    damage(tmp_path / CURRENT)
+    _reseal(tmp_path / CURRENT)
+    with pytest.raises(DamagedIndexError, match=message):
+        CorpusIndex.load(tmp_path)
+
+
+def _read_only(folder, command):
+    """``command`` run with ``folder`` mounted read-only, in a mount namespace of its own.
+
+    The tests run as root, whom file modes do not stop from writing; a read-only mount does.
+    """
+    script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+    return ["unshare", "--mount", "sh", "-c", script, str(folder), *command]
+
+
+@pytest.fixture(scope="module")
+def read_only_mounts(tmp_path_factory):
+    probe = tmp_path_factory.mktemp("read-only-probe")
+    if shutil.which("unshare"):
+        done = subprocess.run(_read_only(probe, ["sh", "-c", f"! touch {probe}/x 2>/dev/null"]), capture_output=True)
+        if done.returncode == 0:
+            return _read_only
+    pytest.skip("making a folder read-only for root needs unshare and mount (a private mount namespace)")
+
+
+@pytest.fixture
+def damaged(tmp_path):
+    """A copy of the corpus and its index, with a zero-byte idf.npy (an EOFError traceback once)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir)
+    (index_dir / CURRENT / "idf.npy").write_bytes(b"")
+    return corpus, index_dir
+
+
+def _cli(tmp_path, corpus, index_dir, *args, wrap=None):
+    command = qa_bot_command() + ["--corpus", str(corpus), "--index-dir", str(index_dir), *args]
+    return subprocess.run(wrap(index_dir, command) if wrap else command, env=clean_env(tmp_path),
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_ask_on_a_damaged_index_rebuilds_it_with_one_line_on_stderr(tmp_path, damaged):
+    corpus, index_dir = damaged
+    done = _cli(tmp_path, corpus, index_dir, "ask", QUESTION)
+    assert done.returncode == 0 and ANSWER_SECTION in done.stdout
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"the index in {index_dir} is damaged (idf.npy has 0 bytes, the manifest says ")
+    assert line.endswith(": rebuilt it from the corpus")
+
+
+@pytest.mark.parametrize(("cause", "command"), [
+    ("corpus missing", ["ask", QUESTION]),
+    ("read-only index folder", ["ask", QUESTION]),
+    ("read-only index folder", ["serve", "--host", "127.0.0.1"]),
+])
+def test_damaged_index_that_cannot_be_rebuilt_is_one_line_and_exit_1(tmp_path, damaged, request, cause, command):
+    corpus, index_dir = damaged
+    wrap = None
+    if cause == "corpus missing":
+        shutil.rmtree(corpus)
+    else:
+        wrap = request.getfixturevalue("read_only_mounts")
+    if command[0] == "serve":
+        command = [*command, "--port", str(free_port())]
+    done = _cli(tmp_path, corpus, index_dir, *command, wrap=wrap)
+    assert done.returncode == 1 and done.stdout == ""
+    [line] = done.stderr.splitlines()  # for serve: before any worker boots
+    if cause == "corpus missing":
+        assert line == f"qa-bot: {corpus}: corpus folder not found: pass --corpus or set QA_BOT_CORPUS"
+    else:
+        assert line.startswith(f"qa-bot: the index in {index_dir} is damaged (idf.npy has 0 bytes")
+        assert line.endswith(f"and cannot be rebuilt: cannot use the index folder {index_dir} (Read-only file system): "
+                             "set QA_BOT_INDEX_DIR or --index-dir to a writable folder")
+    assert (index_dir / CURRENT / "idf.npy").stat().st_size == 0  # refused, not half-repaired
+
+
+def test_serve_rebuilds_a_damaged_index_before_starting_workers_and_answers(tmp_path):
+    build_index(CORPUS, tmp_path / "index")  # the index Served's copy of the corpus will find
+    (tmp_path / "index" / CURRENT / "postings_indices.npy").write_bytes(b"")
+    served = Served(tmp_path, workers=1)
+    try:
+        status, body = served.ask(QUESTION)
+        logs = [e for e in served.json_logs() if e.get("logger") == "qa_bot.index"]
+    finally:
+        served.stop()
+    assert status == 200 and body["status"] == "answered" and body["citations"][0]["section"] == ANSWER_SECTION
+    [entry] = logs
+    assert entry["level"] == "warning" and "is damaged (postings_indices.npy has 0 bytes" in entry["message"]
+    assert "Traceback" not in served.stderr()
