@@ -113,10 +113,29 @@ def _stem(word: str) -> str:
 _STEMMER = SnowballStemmer("english")
 
 
+# The most text Punkt is given at once, and so the longest sentence. NLTK's Punkt runs a whole text
+# under one 5-second regex time limit and spends ~100 us on each full stop, so one long paragraph
+# full of them ("Dr. Dr. Dr. ...") timed out; a paragraph is fed to it in pieces of this size
+# instead, and a "sentence" longer than this is quoted in pieces cut at a space.
+MAX_SENTENCE_CHARS = 2_000
+# Punkt's verdicts on candidate sentence breaks remembered (by the break's few words of context).
+SENTBREAK_CACHE = 65_536
+
+
+class _Splitter(PunktSentenceTokenizer):
+    """Punkt, deciding each distinct context of a candidate break once: with fixed parameters the
+    verdict depends on that context alone, and text that repeats itself ("1. 2. 3. ...") is common
+    in what makes Punkt slow."""
+
+    @lru_cache(maxsize=SENTBREAK_CACHE)  # on a method: fine, the one instance lives as long as the process
+    def text_contains_sentbreak(self, text: str) -> bool:
+        return super().text_contains_sentbreak(text)
+
+
 def _sentence_splitter() -> PunktSentenceTokenizer:
     params = PunktParameters()
     params.abbrev_types = set(ABBREVIATIONS)
-    return PunktSentenceTokenizer(params)
+    return _Splitter(params)
 
 
 _SPLITTER = _sentence_splitter()
@@ -127,13 +146,45 @@ PARAGRAPH = patterns.compile(r"[^\n]+(?:\n[^\n]+)*(?:\n\z)?")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences in ``text``; a paragraph break always ends a sentence."""
+    """Character spans of the sentences in ``text``; a paragraph break always ends a sentence, and
+    no sentence is longer than ``MAX_SENTENCE_CHARS`` (a longer one is cut at a space)."""
     spans = []
     for para in PARAGRAPH.finditer(text):
-        base = para.start()
-        for start, end in _SPLITTER.span_tokenize(para.group()):
-            spans.append((base + start, base + end))
+        spans += _paragraph_spans(text, para.start(), para.end())
     return spans
+
+
+def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Punkt's sentences in ``text[start:end]``, read ``MAX_SENTENCE_CHARS`` at a time.
+
+    Each piece ends at a space, so its last word is whole. Punkt decides a break from the words
+    either side of it, so every sentence but a piece's last is as it would be in the whole
+    paragraph; the last may run on past the piece, and is read again at the head of the next one.
+    A piece that is all one sentence is cut where it ends.
+    """
+    spans = []
+    while True:
+        stop = end if end - start <= MAX_SENTENCE_CHARS else _space_before(text, start, start + MAX_SENTENCE_CHARS)
+        found = [(start + a, start + b) for a, b in _SPLITTER.span_tokenize(text[start:stop])]
+        if stop == end:
+            return spans + found
+        if len(found) > 1:
+            spans += found[:-1]
+            start = found[-1][0]
+        else:
+            spans += found
+            start = stop
+            while start < end and text[start].isspace():
+                start += 1
+            if start == end:
+                return spans
+
+
+def _space_before(text: str, start: int, limit: int) -> int:
+    """The last space, tab or newline in ``text`` after ``start`` and at or before ``limit``; ``limit``
+    itself when there is none (a "word" that long is cut anywhere)."""
+    cut = max(text.rfind(c, start + 1, limit + 1) for c in " \t\n")
+    return cut if cut > start else limit
 
 
 def sentences(text: str) -> list[str]:

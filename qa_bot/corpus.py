@@ -50,7 +50,7 @@ NOT_ARTICLES = {"readme.md"}
 MAX_ARTICLE_BYTES = 200_000  # one article file (about 30,000 words)
 MAX_FIELD_CHARS = 200  # each front-matter value (title, source, reviewed, slug)
 MAX_HEADING_CHARS = 200  # one section heading
-MAX_SECTION_CHARS = 50_000  # the text of one section (or of one JSONL record)
+MAX_SECTION_CHARS = 30_000  # the text of one section (or of one JSONL record)
 MAX_SECTIONS = 100  # sections in one article
 # YAML nesting: front matter is flat and the vocabulary two levels deep; PyYAML's composer recurses
 # once per level, so a deep file would otherwise end in a RecursionError.

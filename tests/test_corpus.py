@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from conftest import write_article
@@ -194,3 +196,42 @@ def test_digest_changes_with_content(tmp_path):
     first = load_corpus(tmp_path).digest
     path.write_text(GOOD_HEAD + "Other text.\n", encoding="utf-8")
     assert load_corpus(tmp_path).digest != first
+
+
+def filled(first_word: str, unit: str, size: int = MAX_SECTION_CHARS) -> str:
+    """``first_word`` and then ``unit`` repeated, ``size`` characters at most."""
+    return first_word + " " + unit * ((size - len(first_word) - 1) // len(unit))
+
+
+HOSTILE_SECTIONS = {  # what makes Punkt slow or a sentence huge, each section at the size limit
+    "Glaucoma": filled("glaucoma", "word "),  # one line, no full stop
+    "Cataract": filled("cataract", "Dr. "),  # abbreviations: no sentence ever ends
+    "Asthma": filled("asthma", "1. 2. 3. "),  # a break at every other character
+    "Eczema": filled("eczema", "wait... "),
+    "Gout": filled("gout", "A. B. C. "),  # initials
+    "Angina": filled("angina", "U.S. "),
+}
+
+
+def test_an_article_at_the_limits_answers_every_question_quickly(tmp_path):
+    """No question's work grows with an article beyond its sections' sentences: a 50 MB article made
+    each answer take 5 s, then fail with a 500 on Punkt's time limit. Sentences are at most
+    MAX_SENTENCE_CHARS long, so an answer is a few of them, however the text is written."""
+    from qa_bot.analysis import MAX_SENTENCE_CHARS
+    from qa_bot.config import Config
+    from qa_bot.webapp import create_app
+
+    text = GOOD_HEAD + "".join(f"## {title}\n\n{body}\n\n" for title, body in HOSTILE_SECTIONS.items())
+    assert len(text.encode()) <= MAX_ARTICLE_BYTES
+    write_article(tmp_path / "corpus", "hostile.md", text)
+    config = Config(corpus=tmp_path / "corpus", index_dir=tmp_path / "index", rate_limit="")
+    client = create_app(config).test_client()
+    for title in HOSTILE_SECTIONS:
+        started = time.perf_counter()
+        response = client.post("/api/ask", json={"question": f"tell me about {title.lower()}"})
+        took = time.perf_counter() - started
+        assert response.status_code == 200, (title, response.get_json())
+        answer = response.get_json()
+        assert answer["status"] == "answered" and answer["citations"][0]["section"] == title
+        assert len(answer["answer"]) <= config.max_answer_sentences * (MAX_SENTENCE_CHARS + 1), title
+        assert took < 10, f"{title}: {took:.1f} s"  # ~0.4 s at worst here: the bound only catches a blow-up
