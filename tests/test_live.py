@@ -1,13 +1,19 @@
-"""Following corpus edits while serving: good edits are picked up, broken ones keep the last index."""
+"""Following corpus edits while serving: good edits are picked up, broken ones keep the last index,
+failed reloads are tried again."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+import types
 
+import pytest
+
+import qa_bot.live
 from conftest import write_article
 from qa_bot.config import Config
-from qa_bot.live import LiveBot, corpus_signature
+from qa_bot.live import MAX_RETRY_SECONDS, LiveBot, corpus_signature
 
 HEAD = "---\ntitle: {t}\nsource: Clinic\nreviewed: 2026-01-02\n---\n"
 
@@ -16,6 +22,21 @@ def make(tmp_path, interval=0.0):
     corpus = tmp_path / "corpus"
     write_article(corpus, "neck.md", HEAD.format(t="Neck pain") + "Stiff necks are common in office workers.\n")
     return corpus, LiveBot(Config(corpus=corpus, index_dir=tmp_path / "index", min_score=0.05), interval=interval)
+
+
+def wait_for_reload():
+    for thread in threading.enumerate():
+        if thread.name == "qa-bot-reload":
+            thread.join(timeout=30)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """live.py's monotonic clock, moved by hand: check intervals pass without the test sleeping."""
+    fake = types.SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(qa_bot.live, "time", types.SimpleNamespace(monotonic=lambda: fake.now,
+                                                                     perf_counter=time.perf_counter))
+    return fake
 
 
 def test_signature_changes_with_files(tmp_path):
@@ -55,9 +76,7 @@ def test_get_reloads_in_the_background_without_blocking(tmp_path):
     old = live.get()
     write_article(corpus, "acu.md", HEAD.format(t="Acupuncture") + "Acupuncture uses very fine needles.\n")
     assert live.get() is old  # answered by the old bot while the new one builds
-    for thread in threading.enumerate():
-        if thread.name == "qa-bot-reload":
-            thread.join(timeout=30)
+    wait_for_reload()
     assert live.get() is not old and live.reloads == 1
 
 
@@ -66,3 +85,59 @@ def test_negative_interval_never_checks(tmp_path):
     old = live.get()
     write_article(corpus, "acu.md", HEAD.format(t="Acupuncture") + "Needles.\n")
     assert live.get() is old and live.reloads == 0
+
+
+ACUPUNCTURE = HEAD.format(t="Acupuncture") + "Acupuncture uses very fine needles.\n"
+
+
+def test_a_reload_that_failed_on_an_unusable_index_folder_is_retried_without_another_edit(tmp_path, clock, caplog):
+    corpus, live = make(tmp_path, interval=5)
+    old = live.get()
+    index_dir, aside = tmp_path / "index", tmp_path / "index-aside"
+    # Tests run as root, whom a read-only mode does not stop: the folder is moved aside (the serving
+    # bot's files stay where it opened them) and a regular file takes its place, which no one can write in.
+    index_dir.rename(aside)
+    index_dir.write_text("not a folder\n")
+    write_article(corpus, "acu.md", ACUPUNCTURE)
+    clock.now += 5
+    with caplog.at_level(logging.WARNING, logger="qa_bot.reload"):
+        assert live.get() is old
+        wait_for_reload()
+    assert f"cannot use the index folder {index_dir}" in live.last_error and live.reloads == 0
+    assert "still serving the last good index" in caplog.text
+    assert live.get() is old and old.ask("stiff neck office").status == "answered"
+    # Usable again; the corpus is not touched. The next check after the wait tries again.
+    index_dir.unlink()
+    aside.rename(index_dir)
+    clock.now += 5
+    live.get()
+    wait_for_reload()
+    assert live.reloads == 1 and live.last_error is None
+    assert live.get().ask("acupuncture needles").citations[0].article == "Acupuncture"
+    assert live.reload_now() is False  # nothing left to retry
+
+
+def test_a_broken_edit_is_retried_with_a_growing_wait_and_a_fix_is_tried_at_once(tmp_path, clock, caplog):
+    corpus, live = make(tmp_path, interval=5)
+    (corpus / "neck.md").write_text("no front matter any more\n", encoding="utf-8")
+    attempts = []
+    with caplog.at_level(logging.INFO, logger="qa_bot.reload"):
+        for _ in range(40):  # a check every 5 s for 200 s
+            clock.now += 5
+            before = len(caplog.records)
+            live.get()
+            wait_for_reload()
+            if len(caplog.records) > before:
+                attempts.append(clock.now - 1000)
+    # the first retry at the next check, then waits of 10, 20, 40 s, then never more than the maximum
+    assert attempts == [5, 10, 20, 40, 80, 80 + MAX_RETRY_SECONDS, 80 + 2 * MAX_RETRY_SECONDS]
+    # a warning the first time; the same failure again is logged, but is not news
+    assert [r.levelname for r in caplog.records] == ["WARNING"] + ["INFO"] * 6
+    assert "trying again in 5 s" in caplog.records[0].getMessage()
+    assert "failed again, trying again in 10 s: " in caplog.records[1].getMessage()
+    assert live.reloads == 0 and live.get().ask("stiff neck office").status == "answered"
+    write_article(corpus, "neck.md", HEAD.format(t="Neck") + "Stiff necks and sore shoulders.\n")
+    clock.now += 5  # well before the next retry is due: the edit is what triggers it
+    live.get()
+    wait_for_reload()
+    assert live.reloads == 1 and live.last_error is None
