@@ -25,8 +25,9 @@ Phrases are matched on stemmed, case- and accent-folded words, stop words includ
 
 It is applied at query time only, so the saved index does not depend on it and editing it
 needs no rebuild. The file is read as plain YAML within size limits (``MAX_*`` below, documented
-in corpus/README.md), each refusal naming the file and line. Words the corpus does not know are first checked for typos against the
-corpus's terms and the vocabulary's own words (see :meth:`Reader.correct`).
+in corpus/README.md), each refusal naming the file and line. Words the corpus does not know are
+first checked for typos against the corpus's terms and the vocabulary's own words (see
+:meth:`Reader.correct`).
 """
 
 from __future__ import annotations
