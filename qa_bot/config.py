@@ -19,6 +19,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
@@ -61,6 +62,9 @@ class Config:
     port: int = 8000
     workers: int = 2
     cors_origins: tuple[str, ...] = ()
+    # The address patients reach this server at, e.g. https://clinic.example: the demo pages embed the
+    # widget from it. "" embeds it relative to the page. Never taken from the Host header a client sends.
+    public_url: str = ""
     max_body_bytes: int = 16384
     # Per client address, on every /api/ route; "" turns limiting off. Syntax: "N per second|minute|hour|day",
     # several separated by ";".
@@ -83,6 +87,8 @@ class Config:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if not 0 < self.port < 65536:
             raise ConfigError(f"port must be 1-65535, not {self.port}")
+        if self.public_url and not _is_site_url(self.public_url):
+            raise ConfigError(f"public_url '{self.public_url}' is not an address like https://clinic.example")
         if self.trusted_proxies < 0:
             raise ConfigError(f"trusted_proxies must be 0 or more, not {self.trusted_proxies}")
         if self.rate_limit.strip():
@@ -106,6 +112,16 @@ class Config:
 
 
 FIELDS = {f.name: f for f in dataclasses.fields(Config)}
+
+
+def _is_site_url(url: str) -> bool:
+    """An http(s) address with a host, and no query or fragment (it is the start of other URLs)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number in range)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not (parts.query or parts.fragment)
 
 
 def _coerce(name: str, value, origin: str):

@@ -83,7 +83,7 @@ def create_app(config: Config | None = None, bot: Bot | None = None) -> Flask:
     init_logging(app, config)
     init_api(app, config)
     init_cors(app, config.cors_origins)
-    init_site(app)
+    init_site(app, config)
     init_security_headers(app)
     return app
 
@@ -292,8 +292,12 @@ def render_article(article: Article, md: MarkdownIt | None = None) -> Markup:
 PAGE_CACHE = 256  # rendered article pages kept per worker (a large JSONL corpus is rendered on demand)
 
 
-def init_site(app: Flask) -> None:
+def init_site(app: Flask, config: Config) -> None:
     md = _markdown()
+
+    @app.context_processor
+    def widget_address():
+        return {"public_url": config.public_url.rstrip("/")}
 
     @lru_cache(maxsize=PAGE_CACHE)
     def page(digest: str, slug: str) -> tuple[Article, Markup] | None:

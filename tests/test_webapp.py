@@ -18,6 +18,7 @@ from flask import Flask
 from qa_bot import cli, server
 from qa_bot.config import PROJECT_ROOT, Config
 from qa_bot.corpus import load_corpus
+from qa_bot.errors import ConfigError
 from qa_bot.webapp import PAGE_CSP, create_app
 
 from conftest import CORPUS, write_article
@@ -253,9 +254,27 @@ def test_pages_are_strict_csp_and_embed_the_widget_with_one_tag(client):
         csp = response.headers["Content-Security-Policy"]
         assert csp == PAGE_CSP and "unsafe" not in csp and "script-src 'self'" in csp
         html = response.get_data(as_text=True)
-        assert re.findall(r"<script[^>]*>", html) == [
-            '<script src="/widget.js" data-api="http://localhost" defer>']
+        assert re.findall(r"<script[^>]*>", html) == ['<script src="/widget.js" defer>']
         assert "<style" not in html and " style=" not in html and re.search(r"<script[^>]*>\s*[^<\s]", html) is None
+
+
+@pytest.mark.parametrize("public_url, tag", [
+    ("", '<script src="/widget.js" defer>'),  # the widget then talks to the server the page came from
+    ("https://clinic.example/", '<script src="https://clinic.example/widget.js" data-api="https://clinic.example" defer>'),
+])
+def test_the_widget_tag_never_comes_from_the_host_header(bot, public_url, tag):
+    client = create_app(Config(corpus=CORPUS, rate_limit="", public_url=public_url), bot=bot).test_client()
+    for path in ("/", "/articles/botox-chronic-pain"):
+        html = client.get(path, headers={"Host": "evil.example"}).get_data(as_text=True)
+        assert re.findall(r"<script[^>]*>", html) == [tag]
+        assert "evil.example" not in html
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "//evil.example", "https://clinic.example/?next=x",
+                                 "http://clinic.example:99999", "clinic.example"])
+def test_a_public_url_that_is_not_a_site_address_is_refused(url):
+    with pytest.raises(ConfigError, match="public_url"):
+        Config(public_url=url)
 
 
 def test_article_markdown_is_rendered_safely(tmp_path):
