@@ -34,6 +34,7 @@ import numpy as np
 from scipy import sparse
 
 from .analysis import fold, sentence_spans
+from .budget import NO_DEADLINE, Deadline
 from .config import Config
 from .errors import UsageError
 from .index import CorpusIndex, open_index
@@ -173,9 +174,13 @@ class Bot:
         return cls(open_index(config.corpus, config.resolved_index_dir), config)
 
     def ask(self, question: str) -> Answer:
+        """The answer to ``question``. Raises UsageError for an empty or over-long question, and
+        TooSlowError if answering runs past ``answer_time_budget_ms`` (checked between stages and
+        in the loops over candidates)."""
+        deadline = Deadline.after(self.config.answer_time_budget_ms)
         text = clean_question(question, self.config.max_question_chars)
         folded = fold(text)  # once, for both triage and reading
-        verdict = triage(text, folded)
+        verdict = triage(text, folded, deadline)
         if verdict.kind in ("emergency", "crisis"):
             message = self.config.emergency_message
             if verdict.kind == "crisis":
@@ -183,12 +188,14 @@ class Bot:
             return self._reply(text, "urgent", message, reason=verdict.reason)
         if verdict.kind == "smalltalk":
             return self._reply(text, "smalltalk", SMALLTALK_REPLY.format(topics=self.topics), reason="small talk")
-        return self._retrieve(text, self.reader.read(text, folded))
+        reading = self.reader.read(text, folded)
+        deadline.check()
+        return self._retrieve(text, reading, deadline)
 
     def _reply(self, question, status, text, citations=(), reason="") -> Answer:
         return Answer(question, status, text, tuple(citations), self.config.disclaimer, reason)
 
-    def _retrieve(self, question: str, reading: Reading) -> Answer:
+    def _retrieve(self, question: str, reading: Reading, deadline: Deadline) -> Answer:
         contact = self.config.contact_message
         if reading.ask_a_clinician:
             subject = _join(reading.ask_a_clinician)
@@ -205,11 +212,11 @@ class Bot:
             # passport" -> a disease's "renewed" symptoms). A record is only cited if its title
             # names something the question asks about (a record without a title of its own is not held to it).
             asked = set(reading.terms) | set(reading.expansions)
-            ranked = [r for r in self._rank(reading, query, RERANK_CANDIDATES)
+            ranked = [r for r in self._rank(reading, query, RERANK_CANDIDATES, deadline)
                       if self._title_terms(r[0]) is None or asked & self._title_terms(r[0])]
             ranked = ranked[:MAX_CITATIONS]
         else:
-            ranked = self._rank(reading, query, MAX_CITATIONS)
+            ranked = self._rank(reading, query, MAX_CITATIONS, deadline)
         relevance = ranked[0][1] / ranked[0][2] if ranked else 0.0  # the best section's cosine (or bm25 score)
         coverage = ranked[0][2] if ranked else 0.0
         top_score = ranked[0][1] if ranked else 0.0
@@ -227,6 +234,7 @@ class Bot:
                                reason=f"{best} (need {self.config.min_score}, {MIN_COVERAGE}){missing}")
         citations, texts = [], []
         for row, score, _ in chosen:
+            deadline.check()
             section = self.index.sections[row]
             passage, sentences = self._passage(row, query)
             citations.append(Citation(section.article_title, section.title, section.url, passage, round(score, 4)))
@@ -289,11 +297,13 @@ class Bot:
             reading = self.reader.read(reading)
         return self._rank(reading, self._query(reading), k)
 
-    def _rank(self, reading: Reading, query: Query, k: int) -> list[tuple[int, float, float]]:
+    def _rank(self, reading: Reading, query: Query, k: int,
+              deadline: Deadline = NO_DEADLINE) -> list[tuple[int, float, float]]:
         candidates = self.index.engine.top(self._scores(query), max(k, RERANK_CANDIDATES))
         if not candidates:
             return []
-        covered = self._coverages(reading, [(row,) for row, _ in candidates])
+        deadline.check()
+        covered = self._coverages(reading, [(row,) for row, _ in candidates], deadline)
         ranked = sorted(((row, cos * c, c) for (row, cos), c in zip(candidates, covered)), key=lambda r: (-r[1], r[0]))
         return [r for r in ranked if r[1] > 0][:k]
 
@@ -307,7 +317,8 @@ class Bot:
         """
         return self._coverages(reading, [rows])[0]
 
-    def _coverages(self, reading: Reading, groups: list[tuple[int, ...]]) -> list[float]:
+    def _coverages(self, reading: Reading, groups: list[tuple[int, ...]],
+                   deadline: Deadline = NO_DEADLINE) -> list[float]:
         """The coverage (see :meth:`coverage`) of each group of rows."""
         total = sum(u.weight for u in reading.units)
         if not total:
@@ -320,6 +331,7 @@ class Bot:
             found[term] = _found(p.indices[p.indptr[j] : p.indptr[j + 1]], rows)
         covered = [0] * len(groups)
         for u in reading.units:  # in order: each sum adds up as the definition's sum() does
+            deadline.check()
             here = set().union(*[found[t] for t in u.terms])
             for g, group in enumerate(groups):
                 if not here.isdisjoint(group):

@@ -14,7 +14,7 @@ import time
 
 from . import __version__
 from .config import load_config
-from .errors import QaBotError, UsageError
+from .errors import QaBotError, TooSlowError, UsageError
 
 EPILOG = """\
 environment variables:
@@ -114,9 +114,9 @@ def cmd_ask(args) -> int:
             continue
         try:
             answer = bot.ask(line)
-        except UsageError as exc:  # one bad line does not stop a batch
+        except (UsageError, TooSlowError) as exc:  # one bad line does not stop a batch
             print(f"qa-bot: line {n}: {exc}", file=sys.stderr)
-            status = 2
+            status = max(status, exc.exit_code)
             continue
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer) + "\n", flush=True)
     return status
@@ -141,7 +141,7 @@ def cmd_chat(args) -> int:
             continue
         try:
             print("\n" + format_answer(bot.ask(line)) + "\n")
-        except UsageError as exc:
+        except (UsageError, TooSlowError) as exc:
             print(f"qa-bot: {exc}\n")
 
 

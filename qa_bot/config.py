@@ -57,6 +57,8 @@ class Config:
     min_score: float = 0.12  # below this best-section cosine, the articles do not answer
     max_question_chars: int = 1000
     max_answer_sentences: int = 3
+    # A hard limit on answering one question: past it the request fails with TooSlowError (API: 503).
+    answer_time_budget_ms: float = 2000.0
     # web
     host: str = "127.0.0.1"
     port: int = 8000
@@ -85,6 +87,8 @@ class Config:
         for name in ("max_question_chars", "max_answer_sentences", "workers", "max_body_bytes"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
+        if not self.answer_time_budget_ms > 0:
+            raise ConfigError(f"answer_time_budget_ms must be more than 0, not {self.answer_time_budget_ms}")
         if not 0 < self.port < 65536:
             raise ConfigError(f"port must be 1-65535, not {self.port}")
         if self.public_url and not _is_site_url(self.public_url):

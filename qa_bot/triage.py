@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from . import patterns
 from .analysis import fold
+from .budget import NO_DEADLINE, Deadline
 from .patterns import Guarded, Pattern
 
 
@@ -48,19 +49,20 @@ class Alternatives:
     state: a :class:`~qa_bot.patterns.Guarded` ("unless followed by") or an :class:`Excluding`.
 
     One RE2 search finds the leftmost match of all the alternatives, conditions left out. If a
-    conditional alternative matched and its condition fails, the later alternatives are tried at
-    the same place; failing those, the search goes on from the next character. No alternative may
-    match the empty text.
+    conditional alternative matched and its condition fails, the alternatives after it are tried
+    at the same place (one RE2 match: they are compiled together up front); failing those, the
+    search goes on from the next character. No alternative may match the empty text.
     """
 
     combined: Pattern  # every alternative, each conditional one in a group of its own
     parts: tuple[Pattern, ...]  # each alternative alone
     conditions: tuple[Callable | None, ...]  # per alternative: holds(text, match), or None
     flags: tuple[tuple[int, int], ...]  # (group in `combined`, alternative) for the conditional ones
+    rest: tuple["Alternatives | None", ...]  # per alternative: those after it (for conditional ones)
 
     @classmethod
     def of(cls, *items: str | Guarded | Excluding) -> "Alternatives":
-        texts, parts, conditions, flags, group = [], [], [], [], 1
+        texts, parts, conditions, flags, rest, group = [], [], [], [], [], 1
         for k, item in enumerate(items):
             if isinstance(item, str):
                 pattern, holds = patterns.compile(item), None
@@ -79,22 +81,25 @@ class Alternatives:
             group += pattern.groups
             parts.append(pattern)
             conditions.append(holds)
-        return cls(patterns.compile("|".join(texts)), tuple(parts), tuple(conditions), tuple(flags))
-
-    @property
-    def pattern(self) -> str:
-        """The pattern, conditions left out: it matches wherever this does (and maybe elsewhere)."""
-        return self.combined.pattern
+            rest.append(cls.of(*items[k + 1 :]) if holds is not None and items[k + 1 :] else None)
+        return cls(patterns.compile("|".join(texts)), tuple(parts), tuple(conditions), tuple(flags), tuple(rest))
 
     def search(self, text: str, pos: int = 0):
-        while (m := self.combined.search(text, pos)) is not None:
-            first = next((k for group, k in self.flags if m.start(group) != -1), None)
-            if first is None:
+        return self._find(text, pos, anchored=False)
+
+    def _find(self, text: str, pos: int, anchored: bool):
+        find = self.combined.match if anchored else self.combined.search
+        while (m := find(text, pos)) is not None:
+            k = next((k for group, k in self.flags if m.start(group) != -1), None)
+            if k is None:
                 return m
-            for k in range(first, len(self.parts)):
-                hit = self.parts[k].match(text, m.start())
-                if hit is not None and (self.conditions[k] is None or self.conditions[k](text, hit)):
-                    return hit
+            hit = self.parts[k].match(text, m.start())  # the same match, with the alternative's own groups
+            if self.conditions[k](text, hit):
+                return hit
+            if self.rest[k] is not None and (later := self.rest[k]._find(text, m.start(), anchored=True)):
+                return later
+            if anchored:
+                return None
             pos = m.start() + 1
         return None
 
@@ -374,31 +379,37 @@ def _apostrophe(m) -> str:
 
 # Text-speak is read as the words it stands for before matching small talk: "r u a bot", "what can u do".
 TEXT_SPEAK_WORDS = {"u": "you", "r": "are", "ur": "your", "ya": "you", "wat": "what", "wot": "what"}
-TEXT_SPEAK = patterns.compile(r"\b(?:" + "|".join(TEXT_SPEAK_WORDS) + r")\b")
-
-# Punctuation is dropped before matching small talk: "ok, thanks. goodbye!" -> "ok thanks goodbye".
-# Letters and digits are Unicode's (RE2's own \w is ASCII): "hi привет" keeps its second word.
-PUNCTUATION = patterns.compile(r"[^\pL\pN_' ]+")
 
 
-def triage(question: str, folded: str | None = None) -> Verdict:
+def _bare(text: str) -> str:
+    """The words of ``text`` for small talk: punctuation dropped ("ok, thanks. goodbye!" -> "ok
+    thanks goodbye"), single spaces, text-speak read as words, also between apostrophes ("u're").
+
+    String methods rather than patterns: a question full of punctuation or of "u u u" costs a pass
+    over its characters, not an RE2 call per match.
+    """
+    kept = "".join(c if c.isalnum() or c in "_' " else " " for c in text)
+    return " ".join("'".join(TEXT_SPEAK_WORDS.get(part, part) for part in word.split("'")) for word in kept.split())
+
+
+def triage(question: str, folded: str | None = None, deadline: Deadline = NO_DEADLINE) -> Verdict:
     """Classify a question before retrieval. Urgent verdicts win over everything else.
 
     ``folded`` is ``fold(question)`` if the caller has it already (the bot folds a question once
-    for triage and reading).
+    for triage and reading). ``deadline`` is checked between the steps.
     """
     if folded is None:
         folded = fold(question)
     text = " " + " ".join(folded.replace("’", "'").split()) + " "
     text = CONTRACTIONS.sub(_apostrophe, text)
     cleared = NOT_URGENT.sub(" ", text)
+    deadline.check()
     if ANY_URGENT.search(cleared):
         for kind, reason, rule in URGENT_RULES:
+            deadline.check()
             if rule.search(cleared):
                 return Verdict(kind, reason)
-    bare = PUNCTUATION.sub(" ", text)
-    bare = " ".join(bare.split())
-    bare = TEXT_SPEAK.sub(lambda m: TEXT_SPEAK_WORDS[m.group(0)], bare)
-    if is_smalltalk(bare):
+    deadline.check()
+    if is_smalltalk(_bare(text)):
         return Verdict("smalltalk", "small talk")
     return Verdict("question")

@@ -32,7 +32,7 @@ from . import __version__
 from .answer import Bot
 from .config import PROJECT_ROOT, Config
 from .corpus import INTRODUCTION, Article, slugify
-from .errors import UsageError
+from .errors import TooSlowError, UsageError
 from .live import LiveBot
 from .logs import ACCESS
 from .privacy import redact
@@ -138,6 +138,8 @@ def init_api(app: Flask, config: Config) -> None:
             answer = _bot().ask(question)
         except UsageError as exc:
             raise ApiError(400, "invalid_question", str(exc)) from None
+        except TooSlowError as exc:  # the worker is free again: only this request fails
+            raise ApiError(503, "too_slow", str(exc)) from None
         g.answer_status = answer.status
         return jsonify(answer.to_dict())
 

@@ -1,0 +1,95 @@
+"""The slowest of 10,000 adversarial questions in ``Bot.ask`` (prints figures; not a test).
+
+    python benchmarks/bench_adversarial.py [--count 10000] [--seed 0]
+
+The questions come from the generator the ReDoS test uses (``tests/adversarial.py``): for every
+pattern that reads a patient's text, runs of its own words and phrases up to the 1000-character
+limit ending in a near miss, plus runs of small-talk phrases. Each is asked once over the bundled
+corpus after a first pass that fills the bot's per-section caches, as a serving worker's are.
+Wall time includes whatever else the machine was doing; CPU time is this thread's alone. The
+target: the slowest ≤ 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import adversarial  # noqa: E402
+from qa_bot import triage  # noqa: E402
+from qa_bot.answer import Bot  # noqa: E402
+from qa_bot.config import Config  # noqa: E402
+from qa_bot.corpus import load_corpus  # noqa: E402
+from qa_bot.index import CorpusIndex  # noqa: E402
+
+MODULES = ("qa_bot.triage", "qa_bot.privacy", "qa_bot.analysis", "qa_bot.vocabulary", "qa_bot.answer")
+TARGET_MS = 20.0
+
+
+def questions(count: int, seed: int) -> list[str]:
+    """``count`` adversarial questions: the generator's, with more seeds until there are enough."""
+    out: list[str] = []
+    modules = [importlib.import_module(name) for name in MODULES]
+    while len(out) < count:
+        out += [q for _, q in adversarial.adversarial_questions(modules, seed=seed)]
+        out += adversarial.smalltalk_questions(triage.PHRASES, random.Random(seed))
+        seed += 1
+    random.Random(0).shuffle(out)
+    return out[:count]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000, help="questions to ask")
+    parser.add_argument("--seed", type=int, default=0, help="the generator's first seed")
+    args = parser.parse_args()
+    qs = questions(args.count, args.seed)
+    bot = Bot(CorpusIndex.from_corpus(load_corpus(ROOT / "corpus")), Config(corpus=ROOT / "corpus"))
+    for q in qs:  # fill the per-section caches, as a worker's fill on its first requests
+        bot.ask(q)
+    wall, cpu = [], []
+    for q in qs:
+        w, c = time.perf_counter(), time.thread_time()
+        bot.ask(q)
+        cpu.append(((time.thread_time() - c) * 1000, q))
+        wall.append(((time.perf_counter() - w) * 1000, q))
+    wall.sort(key=lambda t: t[0])
+    cpu.sort(key=lambda t: t[0])
+    slowest_ms, slowest = wall[-1]
+    again = min(_time(bot, slowest) for _ in range(5))
+
+    def p99(times):
+        return times[int(0.99 * (len(times) - 1))][0]
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{len(qs):,} adversarial questions, {statistics.mean(len(q) for q in qs):.0f} characters on average "
+          f"(longest {max(len(q) for q in qs)})")
+    print(f"ask() wall time: median {statistics.median(t for t, _ in wall):.3f} ms, p99 {p99(wall):.3f} ms, "
+          f"slowest {slowest_ms:.2f} ms   (target: slowest <= {TARGET_MS:g} ms)")
+    print(f"ask() CPU time:  median {statistics.median(t for t, _ in cpu):.3f} ms, p99 {p99(cpu):.3f} ms, "
+          f"slowest {cpu[-1][0]:.2f} ms")
+    print(f"slowest question ({len(slowest)} characters), best of 5 more: {again:.2f} ms:\n  {slowest[:200]!r}"
+          + (" ..." if len(slowest) > 200 else ""))
+    print(f"slowest by CPU ({len(cpu[-1][1])} characters): {cpu[-1][1][:200]!r}")
+
+
+def _time(bot: Bot, question: str) -> float:
+    start = time.perf_counter()
+    bot.ask(question)
+    return (time.perf_counter() - start) * 1000
+
+
+if __name__ == "__main__":
+    main()
