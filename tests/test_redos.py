@@ -84,8 +84,8 @@ def test_the_reported_questions_are_answered_as_questions(bot, question):
 
 @pytest.fixture
 def stall_once(monkeypatch):
-    """The next question's first look at the clock finds it an hour later, as if a stage had hung;
-    after that the clock is right again."""
+    """The next question's first check of its deadline finds the clock an hour on, as if a stage
+    had hung (look 0 sets the deadline, look 1 is that check); after that the clock is right again."""
     import qa_bot.budget as budget
 
     real, looks = budget.perf_counter, itertools.count()
