@@ -63,6 +63,9 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
+    # Threads per worker. A thread is held for as long as a client takes to send its request, so
+    # slow clients can take them all: in production, nginx in front reads requests first (README).
+    threads: int = 32
     cors_origins: tuple[str, ...] = ()
     # The address patients reach this server at, e.g. https://clinic.example: the demo pages embed the
     # widget from it. "" embeds it relative to the page. Never taken from the Host header a client sends.
@@ -84,7 +87,7 @@ class Config:
             raise ConfigError("emergency_message and crisis_message must not be empty")
         if not 0 <= self.min_score < 1:
             raise ConfigError(f"min_score must be between 0 and 1, not {self.min_score}")
-        for name in ("max_question_chars", "max_answer_sentences", "workers", "max_body_bytes"):
+        for name in ("max_question_chars", "max_answer_sentences", "workers", "threads", "max_body_bytes"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if not self.answer_time_budget_ms > 0:

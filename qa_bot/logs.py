@@ -31,14 +31,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+# Flask-Limiter's own logger says when the rate-limit store goes down and when it is back.
+LOGGERS = ("qa_bot", "flask-limiter")
+
+
 def configure(level: int = logging.INFO, stream=None) -> None:
     """Send qa-bot's loggers to ``stream`` (standard error) as JSON lines. Safe to call twice."""
-    logger = logging.getLogger("qa_bot")
-    if any(getattr(h, "_qa_bot", False) for h in logger.handlers):
-        return
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
     handler._qa_bot = True
-    logger.addHandler(handler)
-    logger.setLevel(level)
-    logger.propagate = False
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        if any(getattr(h, "_qa_bot", False) for h in logger.handlers):
+            continue
+        logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False

@@ -8,21 +8,22 @@ then loads the index once, when it imports the app, and reuses it for every requ
 from __future__ import annotations
 
 import errno
+import json
 import socket
 import sys
+from urllib.parse import urlsplit
 
+from gunicorn import util as gunicorn_util
 from gunicorn.app.base import BaseApplication
 
 from . import logs
 from .config import Config
-from .errors import QaBotError
+from .errors import ConfigError, QaBotError
 from .index import open_index
 
-# gthread workers keep connections alive between requests (the sync worker closes each one), so
-# a page with the widget does not pay for a new connection per question.
-THREADS_PER_WORKER = 4
 # Settings that older gunicorn versions do not have; skipped there.
 OPTIONAL_SETTINGS = {"control_socket_disable"}
+ERROR_MESSAGE_CHARS = 200  # gunicorn's reason for refusing a request may quote the request itself
 
 
 class QaBotServer(BaseApplication):
@@ -33,8 +34,10 @@ class QaBotServer(BaseApplication):
         self.options = {
             "bind": f"{config.host}:{config.port}",
             "workers": config.workers,
+            # gthread workers keep connections alive between requests (the sync worker closes each
+            # one), so a page with the widget does not pay for a new connection per question.
             "worker_class": "gthread",
-            "threads": THREADS_PER_WORKER,
+            "threads": config.threads,
             "timeout": 30,
             "graceful_timeout": 10,
             "keepalive": 5,
@@ -45,6 +48,7 @@ class QaBotServer(BaseApplication):
             "preload_app": False,
             # gunicorn 27's control socket lives at one path per user: two servers would collide.
             "control_socket_disable": True,
+            "post_worker_init": _secure_error_pages,
             **(options or {}),
         }
         super().__init__()
@@ -62,14 +66,34 @@ class QaBotServer(BaseApplication):
         return create_app(self.qa_config)
 
 
+def _secure_error_pages(worker) -> None:
+    """In each worker: gunicorn's own error pages (a request it cannot parse, an over-long line or
+    headers: 400, 414, 431) get the API's JSON and security headers. gunicorn writes every one of them
+    through ``util.write_error`` and offers no setting for their headers."""
+    gunicorn_util.write_error = _write_error
+
+
+def _write_error(sock, status_int: int, reason: str, mesg: str) -> None:
+    from .webapp import API_CSP, ERROR_CODES, SECURITY_HEADERS
+
+    code = ERROR_CODES.get(status_int) or reason.lower().replace(" ", "_")
+    message = (mesg or reason)[:ERROR_MESSAGE_CHARS]
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()  # ASCII: non-ASCII is escaped
+    head = [f"HTTP/1.1 {status_int} {reason}", "Connection: close", "Content-Type: application/json",
+            f"Content-Length: {len(body)}", f"Content-Security-Policy: {API_CSP}", "Cache-Control: no-store",
+            *(f"{name}: {value}" for name, value in SECURITY_HEADERS.items())]
+    gunicorn_util.write_nonblock(sock, ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+
+
 def serve(config: Config, debug: bool = False) -> int:
     """Serve until interrupted (SIGTERM or Ctrl-C: in-flight requests finish first). Returns the exit code."""
     logs.configure()  # JSON lines on standard error; workers inherit it
     _check_port_free(config.host, config.port)
+    _check_rate_limit_store(config)
     index = open_index(config.corpus, config.resolved_index_dir)
     m = index.manifest
     print(f"qa-bot: {m['articles']} article(s), {m['sections']} sections; "
-          f"serving on http://{config.host}:{config.port}/ ({'debug' if debug else f'{config.workers} worker(s)'})",
+          f"serving on http://{config.host}:{config.port}/ ({'debug' if debug else f'{config.workers} worker(s) x {config.threads} threads'})",
           file=sys.stderr, flush=True)
     if debug:
         from .webapp import create_app
@@ -95,3 +119,33 @@ def _check_port_free(host: str, port: int) -> None:
             if exc.errno == errno.EADDRINUSE:
                 raise QaBotError(f"port {port} on {host} is already in use: stop the other server or pass --port") from None
             raise QaBotError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+
+
+def _check_rate_limit_store(config: Config) -> None:
+    """Refuse a store that can never work (unknown kind, client not installed) in one line; a store
+    that is down only gets a warning, since the workers count in memory until it is back."""
+    uri = config.rate_limit_storage
+    if not config.rate_limit.strip() or uri.startswith("memory://"):
+        return
+    from limits.errors import ConfigurationError
+    from limits.storage import storage_from_string
+
+    from .webapp import rate_limit_storage_options
+
+    shown = _without_password(uri)
+    try:
+        store = storage_from_string(uri, **rate_limit_storage_options(uri))
+    except ConfigurationError as exc:
+        hint = " (pip install -e '.[redis]')" if "redis" in str(exc) else ""
+        raise ConfigError(f"rate_limit_storage '{shown}' cannot be used: {exc}{hint}") from None
+    if not store.check():
+        print(f"qa-bot: warning: the rate-limit store {shown} is not answering; each worker counts "
+              "requests in memory until it is back", file=sys.stderr, flush=True)
+
+
+def _without_password(uri: str) -> str:
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+

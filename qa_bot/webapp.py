@@ -25,7 +25,7 @@ from flask_limiter.util import get_remote_address
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import __version__
@@ -49,6 +49,9 @@ PAGE_CSP = (
 )
 # JSON and the widget's own files are never documents: nothing may run or frame them.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# On every response with the CSP above or PAGE_CSP; server.py puts them on gunicorn's own error
+# pages, and the nginx config (server.proxy_config) on nginx's.
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin"}
 ERROR_CODES = {
     400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
     415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error",
@@ -56,6 +59,15 @@ ERROR_CODES = {
 SUGGESTIONS = 3
 # A knowledge base may hold thousands of articles: /api/topics and the home page list this many.
 LISTED_ARTICLES = 100
+RATE_LIMIT_STORE_TIMEOUT = 1.0  # seconds
+
+
+def rate_limit_storage_options(uri: str) -> dict:
+    """Options for the rate-limit store at ``uri``: a Redis that stops answering costs a request at most
+    a second, instead of waiting for the operating system to give up on the connection."""
+    if uri.split("://", 1)[0] in ("redis", "rediss", "redis+unix"):
+        return {"socket_connect_timeout": RATE_LIMIT_STORE_TIMEOUT, "socket_timeout": RATE_LIMIT_STORE_TIMEOUT}
+    return {}
 
 
 class ApiError(Exception):
@@ -123,9 +135,12 @@ def init_api(app: Flask, config: Config) -> None:
             response.headers.pop("Retry-After", None)
         return response
 
-    # Per client address, one budget shared by every API route. 429s carry Retry-After.
+    # Per client address, one budget shared by every API route. 429s carry Retry-After. A shared store
+    # that is down must not take the site down: each worker then counts in memory (Flask-Limiter logs
+    # a warning) until the store answers again, and any other failure of the limiter is logged, not a 500.
     limiter = Limiter(get_remote_address, app=app, storage_uri=config.rate_limit_storage, headers_enabled=True,
-                      enabled=bool(config.rate_limit.strip()))
+                      enabled=bool(config.rate_limit.strip()), in_memory_fallback_enabled=True, swallow_errors=True,
+                      storage_options=rate_limit_storage_options(config.rate_limit_storage))
     app.extensions["qa_bot_limiter"] = limiter  # Flask-Limiter's decorators hold it only weakly
     limited = limiter.shared_limit(config.rate_limit or "1 per second", scope="api")
 
@@ -173,7 +188,11 @@ def init_api(app: Flask, config: Config) -> None:
 def _question_from_body() -> str:
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", 'send the question as JSON with "Content-Type: application/json"')
-    raw = request.get_data(cache=False)  # raises 413 over MAX_CONTENT_LENGTH
+    raw = request.get_data(cache=False)  # raises 413 at once for a Content-Length over MAX_CONTENT_LENGTH
+    # A body sent without a length (chunked) is cut at MAX_CONTENT_LENGTH without a word: one more
+    # byte from the server's own stream says whether it went on, and then it is refused the same way.
+    if request.content_length is None and len(raw) >= request.max_content_length and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
@@ -340,8 +359,8 @@ def _widget_file(name: str) -> Response:
 def init_security_headers(app: Flask) -> None:
     @app.after_request
     def security_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         if response.mimetype == "text/html" and not request.path.startswith("/api/"):
             response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
         else:

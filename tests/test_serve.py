@@ -22,10 +22,13 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
+from qa_bot.webapp import API_CSP
 
 HIGH_LIMIT = "1000000 per minute"  # every test client shares one address: keep the limiter out of the way
 GRACEFUL_TIMEOUT = 10  # server.py's gunicorn graceful_timeout
 START_TIMEOUT = 30
+# Read at import: the autouse fixture in conftest.py clears QA_BOT_* before each test runs.
+REQUIRE_REDIS = bool(os.environ.get("CI") or os.environ.get("QA_BOT_REQUIRE_REDIS"))
 ARTICLE = "---\ntitle: {title}\nsource: Clinic\nreviewed: 2026-01-02\n---\n\n{body}\n"
 HEAT = ARTICLE.format(title="Heat Therapy for Sore Joints", body=(
     "Heat therapy relaxes stiff joints.\n\n## How long should a heat pack stay on?\n\n"
@@ -55,11 +58,11 @@ def clean_env(tmp: Path, **settings: str) -> dict:
 class Served:
     """One `qa-bot serve` process with a temp corpus copy and temp index folder."""
 
-    def __init__(self, tmp: Path, workers: int = 2, **settings: str):
+    def __init__(self, tmp: Path, workers: int = 2, port: int | None = None, **settings: str):
         self.tmp = tmp
         self.corpus = tmp / "corpus"
         shutil.copytree(CORPUS, self.corpus)
-        self.port = free_port()
+        self.port = port or free_port()
         self.stderr_path = tmp / "stderr.log"
         env = clean_env(tmp, **{"QA_BOT_RATE_LIMIT": HIGH_LIMIT, **settings})
         self._stderr = self.stderr_path.open("wb")
@@ -164,6 +167,77 @@ def test_security_headers_on_the_wire(server, method, path):
         assert headers["Cache-Control"] == "no-store" and headers.get_content_type() == "application/json"
 
 
+# Requests gunicorn refuses itself, before the app sees them: (what, bytes sent, status)
+# (each asks to be closed after the reply, so that a proxy in front closes the connection too)
+UNPARSABLE = [
+    ("over-long request line", b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 414),
+    ("huge header", b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"b" * 9000 + b"\r\nConnection: close\r\n\r\n", 431),
+    ("too many headers", b"GET / HTTP/1.1\r\nHost: localhost\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(120))
+     + b"Connection: close\r\n\r\n", 431),
+    ("malformed request line", b"GARBAGE\r\nConnection: close\r\n\r\n", 400),
+    ("bad header name", b"GET / HTTP/1.1\r\nHost: localhost\r\nBad Header: v\r\nConnection: close\r\n\r\n", 400),
+]
+
+
+def exchange(port: int, data: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send raw bytes, read the reply until the server closes: (status, headers by lower-case name, body)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers: dict[str, str] = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        assert name.lower() not in headers, f"{name} sent twice"
+        headers[name.lower()] = value.strip()
+    return int(status_line.split()[1]), headers, body
+
+
+@pytest.mark.parametrize("what, data, status", UNPARSABLE, ids=[u[0] for u in UNPARSABLE])
+def test_gunicorns_own_error_pages_carry_the_security_headers(server, what, data, status):
+    got, headers, body = exchange(server.port, data)
+    assert got == status
+    assert headers["content-security-policy"] == API_CSP
+    assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"]
+    assert headers["content-type"] == "application/json"
+    error = json.loads(body)["error"]
+    assert error["code"] and error["message"] and "Traceback" not in error["message"]
+
+
+def post_chunked(port: int, body: bytes, piece: int = 1000) -> tuple[int, dict]:
+    """POST /api/ask with the body sent chunked (Transfer-Encoding: chunked, no Content-Length)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("POST", "/api/ask", body=(body[i:i + piece] for i in range(0, len(body), piece)),
+                     headers={"Content-Type": "application/json"}, encode_chunked=True)
+        response = conn.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        conn.close()
+
+
+QUESTION_BODY = b'{"question": "How does Botox work?"}'
+
+
+def padded(size: int) -> bytes:
+    """The question padded with spaces to ``size`` bytes: it would still parse if cut anywhere after it."""
+    return QUESTION_BODY + b" " * (size - len(QUESTION_BODY))
+
+
+@pytest.mark.parametrize("size, status", [(16384, 200), (51_000, 413)])
+def test_chunked_body_over_limit_is_413(server, size, status):
+    got, data = post_chunked(server.port, padded(size) + (b"garbage" if size > 16384 else b""))
+    assert got == status
+    if status == 413:
+        assert data["error"]["code"] == "body_too_large"
+    else:
+        assert data["status"] == "answered"
+    assert server.request("GET", "/api/health")[0] == 200  # and the server goes on answering
+
+
 def test_unknown_api_route_is_a_json_404_without_details(server):
     status, headers, body = server.request("GET", "/api/../../etc/passwd")
     assert status == 404
@@ -237,18 +311,20 @@ def test_over_limit_burst_gets_json_429_with_retry_after(tmp_path):
         assert "unsafe-inline" not in headers["Content-Security-Policy"]
 
 
-@pytest.fixture
-def redis_url(tmp_path):
+class RedisServer:
     """A throwaway redis-server on a free loopback port (Debian's redis-server; .ci/run installs it)."""
-    exe = shutil.which("redis-server")
-    if exe is None:
-        if os.environ.get("CI") or os.environ.get("QA_BOT_REQUIRE_REDIS"):
-            pytest.fail("redis-server is not installed: apt-get install redis-server")
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+
+    def __init__(self, tmp: Path):
+        exe = shutil.which("redis-server")
+        if exe is None:
+            if REQUIRE_REDIS:
+                pytest.fail("redis-server is not installed: apt-get install redis-server")
+            pytest.skip("redis-server is not installed")
+        port = free_port()
+        self.url = f"redis://127.0.0.1:{port}"
+        self.proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                      "--dir", str(tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
         def listening() -> bool:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -256,11 +332,28 @@ def redis_url(tmp_path):
             except OSError:
                 return False
 
-        poll(listening, 15, what="redis-server to listen")
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(10)
+        try:
+            poll(listening, 15, what="redis-server to listen")
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    redis = RedisServer(tmp_path)
+    yield redis
+    redis.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    return redis_server.url
 
 
 def test_a_redis_store_shares_one_limit_across_workers_and_servers(tmp_path, redis_url):
@@ -274,6 +367,45 @@ def test_a_redis_store_shares_one_limit_across_workers_and_servers(tmp_path, red
         first.stop()
         second.stop()
     assert statuses == [200] * 4 + [429] * 4
+
+
+def test_a_redis_store_that_goes_down_falls_back_to_counting_in_memory(tmp_path, redis_server):
+    served = Served(tmp_path, workers=1, QA_BOT_RATE_LIMIT="4 per minute", QA_BOT_RATE_LIMIT_STORAGE=redis_server.url)
+    try:
+        # (the readiness check spent one request of the budget in Redis)
+        before = [served.request("GET", "/api/health")[0] for _ in range(2)]
+        redis_server.stop()
+        after = [served.request("GET", "/api/health")[0] for _ in range(6)]
+    finally:
+        served.stop()
+    assert before == [200, 200]
+    assert after == [200] * 4 + [429] * 2  # counted afresh in memory: still limited, never a 500
+    warnings = [line for line in served.json_logs() if line.get("level") == "warning"]
+    assert [line["logger"] for line in warnings] == ["flask-limiter"]
+    assert "falling back to in-memory" in warnings[0]["message"]
+    assert "Traceback" not in served.stderr()
+
+
+def test_serve_starts_with_one_warning_when_the_rate_limit_store_is_down(tmp_path):
+    down = f"redis://:secret@127.0.0.1:{free_port()}"  # nothing listens there
+    served = Served(tmp_path, workers=1, QA_BOT_RATE_LIMIT_STORAGE=down)
+    try:
+        statuses = [served.request("GET", "/api/health")[0] for _ in range(3)]
+    finally:
+        served.stop()
+    assert statuses == [200] * 3
+    (warning,) = [line for line in served.stderr().splitlines() if line.startswith("qa-bot: warning")]
+    assert warning == (f"qa-bot: warning: the rate-limit store {down.replace(':secret@', '')} is not answering; "
+                       "each worker counts requests in memory until it is back")
+
+
+def test_a_rate_limit_store_of_an_unknown_kind_is_refused_in_one_line(tmp_path):
+    done = subprocess.run(qa_bot_command() + ["--index-dir", str(tmp_path / "index"), "serve", "--port", str(free_port())],
+                          env=clean_env(tmp_path, QA_BOT_RATE_LIMIT_STORAGE="redsi://localhost"),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith("qa-bot: rate_limit_storage 'redsi://localhost' cannot be used")
+    assert "Traceback" not in done.stderr
 
 
 # --- (a) graceful shutdown ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import urllib.request
 
 import pytest
 from flask import Flask
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from qa_bot import cli, server
 from qa_bot.config import PROJECT_ROOT, Config
@@ -123,6 +124,30 @@ def test_bad_requests_get_their_status_and_a_json_error(client, method, path, kw
     assert words in response.json["error"]["message"]
     text = response.get_data(as_text=True)
     assert "<html" not in text.lower() and "Traceback" not in text
+
+
+def post_chunked(app, body: bytes) -> tuple[int, dict]:
+    """POST /api/ask as a WSGI server passes on a chunked body: no Content-Length, a stream that ends
+    by itself. (The test client always sends a Content-Length.)"""
+    environ = EnvironBuilder(path="/api/ask", method="POST", data=body, content_type="application/json").get_environ()
+    del environ["CONTENT_LENGTH"]
+    environ.update({"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True})
+    chunks, status, _ = run_wsgi_app(app, environ, buffered=True)
+    return int(status.split()[0]), json.loads(b"".join(chunks))
+
+
+@pytest.mark.parametrize("size, status", [(4095, 200), (4096, 200), (4097, 413), (51_000, 413)])
+def test_chunked_body_over_limit_is_413(app, client, size, status):
+    # Padding after the question: the body would still parse if it were cut at the limit (4096 here).
+    question = b'{"question": "How does Botox work?"}'
+    body = question + b" " * (size - len(question))
+    with_length = client.post("/api/ask", data=body, content_type="application/json")
+    for got, data in [post_chunked(app, body), (with_length.status_code, with_length.json)]:
+        assert got == status
+        if status == 413:
+            assert data["error"] == {"code": "body_too_large", "message": "the request body is over the limit of 4096 bytes"}
+        else:
+            assert data["status"] == "answered"
 
 
 def test_405_names_the_allowed_methods(client):
