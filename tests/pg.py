@@ -51,10 +51,14 @@ def free_port() -> int:
 
 
 class PostgresServer:
-    """One PostgreSQL cluster in a temp folder; ``stop()`` and ``start()`` for outage tests."""
+    """One PostgreSQL cluster in a temp folder; ``stop()`` and ``start()`` for outage tests.
 
-    def __init__(self, bin_dir: Path):
+    Not ``durable`` (the tests): no waiting for the disk at commits, which a test does not need.
+    """
+
+    def __init__(self, bin_dir: Path, durable: bool = False):
         self.bin_dir = bin_dir
+        self.durable = durable
         self.port = free_port()
         # Not under pytest's tmp folder: that is private to root, and the server runs as postgres.
         self.root = Path(tempfile.mkdtemp(prefix="qa-bot-pg-"))
@@ -91,11 +95,11 @@ class PostgresServer:
         return f"postgresql://qa_bot@127.0.0.1:{self.port}/postgres"
 
     def start(self) -> None:
+        fast = [] if self.durable else ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
         log = open(self.log, "ab")
         self._proc = subprocess.Popen(
             [str(self.bin_dir / "postgres"), "-D", str(self.data), "-p", str(self.port), "-k", str(self.root),
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-             "-c", "full_page_writes=off"],
+             "-c", "listen_addresses=127.0.0.1", *fast],
             stdout=log, stderr=log, cwd=self.root, **self._popen_user())
         log.close()
         deadline = time.monotonic() + START_TIMEOUT_S

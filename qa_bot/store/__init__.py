@@ -21,6 +21,7 @@ import logging
 import math
 import re
 import secrets
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -67,11 +68,14 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
+EPOCH = datetime(1970, 1, 1)
+
+
 class Record(NamedTuple):
     """One answer waiting to be written (a tuple: it is built on the request path)."""
 
     answer_id: str
-    created_at: datetime
+    created_at: float  # POSIX seconds (time.time(): a datetime is made by the writer, off the request path)
     status: str
     reason: str
     confidence: float | None
@@ -118,8 +122,9 @@ class Store:
             answer_id = new_answer_id()
         elif not ANSWER_ID.fullmatch(answer_id):
             raise ValueError("answer_id must be 32 hex digits (see new_answer_id)")
-        self._writer.put(Record(answer_id, utc_now() if at is None else as_utc(at), status, reason, confidence,
-                                corpus_version, question if self.log_questions else None,
+        created = time.time() if at is None else (as_utc(at) - EPOCH).total_seconds()
+        self._writer.put(Record(answer_id, created, status, reason, confidence, corpus_version,
+                                question if self.log_questions else None,
                                 tuple((str(a), str(s)) for a, s in citations)))
         return answer_id
 
@@ -214,8 +219,8 @@ class Store:
 
     def _write(self, batch: list[Record]) -> None:
         """Write one batch in one transaction (the writer thread; it counts a failure as lost)."""
-        rows = [{"id": r.answer_id, "created_at": r.created_at, "status": r.status, "reason": r.reason,
-                 "confidence": r.confidence, "corpus_version": r.corpus_version,
+        rows = [{"id": r.answer_id, "created_at": EPOCH + timedelta(seconds=r.created_at), "status": r.status,
+                 "reason": r.reason, "confidence": r.confidence, "corpus_version": r.corpus_version,
                  "question": None if r.question is None else redact(r.question)} for r in batch]
         cited = [{"answer_id": r.answer_id, "place": place, "article": article, "section": section}
                  for r in batch for place, (article, section) in enumerate(r.citations)]

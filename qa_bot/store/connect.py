@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.pool import NullPool
 
 from ..errors import ConfigError, StoreError
 
@@ -56,13 +56,11 @@ def _sqlite(data_dir: Path) -> sa.Engine:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the data folder {data_dir}: {exc.strerror or exc}") from None
-    # A connection per use (NullPool): an open connection would go on writing into a file that
-    # has been deleted or moved away, so nobody would learn that the data is gone.
-    engine = sa.create_engine(f"sqlite:///{data_dir / SQLITE_FILE}", poolclass=NullPool,
-                              connect_args={"timeout": BUSY_TIMEOUT_S})
+    path = data_dir / SQLITE_FILE
+    engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @sa.event.listens_for(engine, "connect")
-    def _connect(dbapi_conn, _record):
+    def _connect(dbapi_conn, record):
         # Python's sqlite3 would BEGIN only before DML, leaving DDL outside transactions:
         # qa-bot begins them itself (below), so that a migration is all or nothing.
         dbapi_conn.isolation_level = None
@@ -72,6 +70,15 @@ def _sqlite(data_dir: Path) -> sa.Engine:
         dbapi_conn.execute("PRAGMA synchronous=NORMAL")
         # Deleted rows are overwritten with zeros, so that a purged question is gone from the file.
         dbapi_conn.execute("PRAGMA secure_delete=ON")
+        record.info["file"] = _identity(path)
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checkout(_dbapi_conn, record, _proxy):
+        # A pooled connection would go on writing into a file that was deleted, moved or replaced,
+        # and nobody would learn that the data is gone: such a connection is thrown away, and
+        # SQLAlchemy opens a new one on the path (which fails if the folder is gone).
+        if _identity(path) != record.info.get("file"):
+            raise sa.exc.DisconnectionError("the database file was moved, replaced or deleted")
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
@@ -80,6 +87,14 @@ def _sqlite(data_dir: Path) -> sa.Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("immediate") else "BEGIN")
 
     return engine
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 @contextmanager
