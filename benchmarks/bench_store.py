@@ -11,7 +11,8 @@ Debian's package, as the tests start one; skipped if it is not installed):
   it runs in the same process) when answers come at one worker's share of ``/api/ask`` throughput
   as ``benchmarks/load_web.py`` measured it (README: 2,624 req/s on 2 workers), as a share of that
   request's time (goal < 10%); without and with ``log_questions`` (redaction runs in the writer);
-- the same seen from the answering side: ``Bot.ask`` in a loop, alone and recording every answer.
+- a worst case seen from the answering side: ``Bot.ask`` in a loop with no HTTP around it, alone and
+  recording every answer (some 3,000 a second: the writer near its limit and fighting for the GIL).
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def bench(name: str, data_dir: Path, url: str, records: int) -> None:
     print(f"  the same with log_questions on:      {cpu_q:.1f} µs CPU per answer, {cpu_q / request_cpu_us:.1%} "
           "(redaction: the request log redacts the same question)")
     added = 1e6 / recorded - 1e6 / alone
-    print(f"  Bot.ask() in a loop: {alone:,.0f} answers/s alone, {recorded:,.0f} recording each: "
+    print(f"  worst case, Bot.ask() in a loop: {alone:,.0f} answers/s alone, {recorded:,.0f} recording each: "
           f"+{added:.1f} µs an answer, {added / request_cpu_us:.1%} of a request")
 
 
