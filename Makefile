@@ -19,7 +19,7 @@ serve: setup  ## build the index if needed and serve the site, widget and API on
 	$(BIN)/qa-bot index
 	$(BIN)/qa-bot serve
 
-test: setup  ## the whole suite, browser tests included (installs Chromium and redis-server if missing)
+test: setup  ## the whole suite, browser tests included (installs the Debian programs it drives if missing)
 	scripts/install-test-tools
 	$(BIN)/pytest
 

@@ -75,6 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, help="worker processes (default 2)")
     serve.add_argument("--debug", action="store_true", help="Flask's development server with debugging (never in production)")
     serve.set_defaults(func=cmd_serve)
+
+    proxy = sub.add_parser("proxy-config", help="print the nginx config for running nginx in front of 'qa-bot serve'",
+                           description="Print an nginx config (the production set-up in the README) that passes "
+                           "requests to 'qa-bot serve' at the configured host and port, refuses bodies over "
+                           "max_body_bytes, drops slow clients and adds the security headers to nginx's own pages.")
+    proxy.add_argument("--listen", default="80", metavar="[ADDRESS:]PORT",
+                       help="where nginx listens (default 80: every address)")
+    proxy.add_argument("--tls-certificate", metavar="FILE", help="HTTPS: the certificate chain (PEM, full path)")
+    proxy.add_argument("--tls-key", metavar="FILE", help="HTTPS: the certificate's private key (PEM, full path)")
+    proxy.set_defaults(func=cmd_proxy_config)
     return p
 
 
@@ -188,6 +198,13 @@ def cmd_serve(args) -> int:
     from .server import serve
 
     return serve(_config(args), debug=args.debug)
+
+
+def cmd_proxy_config(args) -> int:
+    from .server import proxy_config
+
+    print(proxy_config(_config(args), args.listen, args.tls_certificate, args.tls_key), end="")
+    return 0
 
 
 def main(argv=None) -> int:

@@ -1,4 +1,5 @@
-"""``qa-bot serve``: the web app on gunicorn, or on Flask's development server with ``--debug``.
+"""``qa-bot serve``: the web app on gunicorn, or on Flask's development server with ``--debug``;
+and ``qa-bot proxy-config``: the nginx config that puts nginx in front of it in production.
 
 The index is checked (and built if missing or stale) once in the parent process, so a bad corpus
 is reported as one line before any worker starts and workers never race to build it. Each worker
@@ -8,21 +9,25 @@ then loads the index once, when it imports the app, and reuses it for every requ
 from __future__ import annotations
 
 import errno
+import ipaddress
 import json
+import re
 import socket
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from gunicorn import util as gunicorn_util
 from gunicorn.app.base import BaseApplication
 
 from . import logs
-from .config import Config
-from .errors import ConfigError, QaBotError
+from .config import PROJECT_ROOT, Config
+from .errors import ConfigError, QaBotError, UsageError
 from .index import open_index
 
 # Settings that older gunicorn versions do not have; skipped there.
 OPTIONAL_SETTINGS = {"control_socket_disable"}
+NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf.template"
 ERROR_MESSAGE_CHARS = 200  # gunicorn's reason for refusing a request may quote the request itself
 
 
@@ -149,3 +154,67 @@ def _without_password(uri: str) -> str:
         return uri
     return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
 
+
+# --- nginx in front -------------------------------------------------------------------------------
+
+def proxy_config(config: Config, listen: str, certificate: str | None = None, key: str | None = None) -> str:
+    """The nginx config for nginx on ``listen`` in front of ``qa-bot serve`` run with ``config``:
+    deploy/nginx.conf.template with its @NAME@ placeholders filled in. With a ``certificate`` and its
+    ``key`` (PEM files), nginx speaks HTTPS there."""
+    if config.trusted_proxies < 1:
+        raise ConfigError("trusted_proxies is 0: behind nginx every patient would share nginx's address and "
+                          "one rate-limit budget; set trusted_proxies = 1 in qa-bot.toml (or "
+                          "QA_BOT_TRUSTED_PROXIES=1) for both qa-bot serve and proxy-config")
+    from .webapp import API_CSP, SECURITY_HEADERS
+
+    if (certificate is None) != (key is None):
+        raise UsageError("give both --tls-certificate and --tls-key, or neither")
+    values = {
+        "LISTEN": _listen_address(listen) + (" ssl" if certificate else ""),
+        "TLS": _tls_lines(certificate, key) if certificate else "",
+        "UPSTREAM": _upstream_address(config.host, config.port),
+        "MAX_BODY_BYTES": str(config.max_body_bytes),
+        "CSP": API_CSP,
+        "CONTENT_TYPE_OPTIONS": SECURITY_HEADERS["X-Content-Type-Options"],
+        "REFERRER_POLICY": SECURITY_HEADERS["Referrer-Policy"],
+    }
+    text = NGINX_TEMPLATE.read_text(encoding="utf-8")
+    for name, value in values.items():
+        text = text.replace(f"@{name}@", value)
+    return text
+
+
+def _listen_address(listen: str) -> str:
+    """``PORT``, ``ADDRESS:PORT`` or ``[IPv6]:PORT``, checked, since it goes into the config verbatim."""
+    host, _, port = listen.rpartition(":")
+    problem = f"--listen '{listen}' is not PORT or ADDRESS:PORT (e.g. 80 or 127.0.0.1:8080)"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(problem)
+    if not host:
+        return port
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?", host):
+            raise UsageError(problem) from None
+        return f"{host}:{port}"
+    return f"[{ip}]:{port}" if ip.version == 6 else f"{ip}:{port}"
+
+
+def _tls_lines(certificate: str, key: str) -> str:
+    """The server block's HTTPS lines. The paths go into the config verbatim: no quotes, braces or $."""
+    for option, name in {"--tls-certificate": certificate, "--tls-key": key}.items():
+        if not Path(name).is_absolute() or not Path(name).is_file() or any(c in name for c in '"$;{}\\\n'):
+            raise UsageError(f"{option} '{name}' is not an existing file given by its full path")
+    return (f'        ssl_certificate "{certificate}";\n'
+            f'        ssl_certificate_key "{key}";\n'
+            "        ssl_protocols TLSv1.2 TLSv1.3;\n"
+            "        ssl_session_cache shared:qa_bot_tls:1m;\n"
+            "        # Browsers that have seen this site once come back over HTTPS only, for a year.\n"
+            '        add_header Strict-Transport-Security "max-age=31536000" always;\n')
+
+
+def _upstream_address(host: str, port: int) -> str:
+    """Where nginx finds ``qa-bot serve``: its host, or loopback when it listens on every address."""
+    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
