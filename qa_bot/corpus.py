@@ -15,6 +15,9 @@ An article is one UTF-8 Markdown file with YAML front matter::
 
 Each level-2 heading starts a section; text before the first one forms the ``Introduction``
 section. Citations report the heading exactly as written and link to ``/articles/<slug>#<anchor>``.
+Sections that credit rather than inform (headed "Source", "References", "Attribution", ... see
+``NOT_CITED_HEADINGS``, and any the front matter lists as ``not_cited: [heading, ...]``) are read
+and shown on the page, but never cited: the index leaves them out.
 A section's text is the article's own wording with the Markdown markup taken out, so that every
 quoted passage can be found word for word in the article as a patient reads it.
 
@@ -29,7 +32,7 @@ import datetime as _dt
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -38,9 +41,15 @@ from markdown_it import MarkdownIt
 from .errors import CorpusError
 
 INTRODUCTION = "Introduction"
-ALLOWED_FIELDS = ("title", "slug", "source", "reviewed")
+ALLOWED_FIELDS = ("title", "slug", "source", "reviewed", "not_cited")
 REQUIRED_FIELDS = ("title", "source", "reviewed")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Headings of sections that say where an article comes from, not anything a patient asks about:
+# never cited, whatever the article (compared case-folded, without a trailing colon). An article's
+# front matter can name more with ``not_cited``.
+NOT_CITED_HEADINGS = frozenset({"source", "sources", "reference", "references", "attribution", "attributions",
+                                "acknowledgement", "acknowledgements", "acknowledgment", "acknowledgments",
+                                "credits", "bibliography", "citation", "citations", "further reading"})
 # Files in the corpus folder that are not articles.
 NOT_ARTICLES = {"readme.md"}
 
@@ -78,6 +87,7 @@ class Section:
     text: str  # paragraphs joined by a blank line, wording verbatim
     line: int = 0  # line of the heading in the source file (0: no heading)
     link: str = ""  # where citations point, if not the article page (a JSONL record's own url)
+    cited: bool = True  # False: credits or references (see NOT_CITED_HEADINGS), never an answer
 
     @property
     def url(self) -> str:
@@ -92,6 +102,7 @@ class Section:
             "text": self.text,
             "line": self.line,
             "link": self.link,
+            "cited": self.cited,
         }
 
     @classmethod
@@ -131,7 +142,8 @@ class Corpus:
 
     @property
     def sections(self) -> list[Section]:
-        return [s for a in self.articles for s in a.sections]
+        """The sections that can be cited, in article order: what the index holds."""
+        return [s for a in self.articles for s in a.sections if s.cited]
 
     def article(self, slug: str) -> Article | None:
         return next((a for a in self.articles if a.slug == slug), None)
@@ -199,6 +211,7 @@ def parse_article(path: Path) -> Article:
     meta, body, body_line = _split_front_matter(path, text)
     fields = _check_fields(path, meta)
     sections = _sections(path, body, body_line, fields["slug"], fields["title"])
+    sections = _mark_not_cited(path, sections, meta.get("not_cited"))
     return Article(
         slug=fields["slug"],
         title=fields["title"],
@@ -284,7 +297,7 @@ def _check_fields(path: Path, meta: dict) -> dict:
         if value is None or not str(value).strip():
             raise CorpusError(path, f"front matter has no '{name}': add a '{name}: ...' line", 2)
     for name, value in meta.items():
-        if isinstance(value, (list, dict)):
+        if name != "not_cited" and isinstance(value, (list, dict)):
             raise CorpusError(path, f"'{name}' must be one line of text, not a list or mapping", 2)
     reviewed = meta["reviewed"]
     if isinstance(reviewed, str):
@@ -303,6 +316,30 @@ def _check_fields(path: Path, meta: dict) -> dict:
         "reviewed": reviewed.isoformat(),
         "slug": slug,
     }
+
+
+def _mark_not_cited(path: Path, sections: list[Section], listed) -> list[Section]:
+    """The sections, those not to be cited marked so: a heading in ``NOT_CITED_HEADINGS`` or in the
+    front matter's ``not_cited`` list (each of which must be one of the article's headings)."""
+    if listed is None:
+        listed = []
+    if not isinstance(listed, list) or not all(isinstance(h, str) for h in listed):
+        raise CorpusError(path, "'not_cited' must be a list of section headings, "
+                          'like not_cited: ["Source", "Research"]', 2)
+    headings = {s.title for s in sections}
+    for heading in listed:
+        if heading not in headings:
+            raise CorpusError(path, f"not_cited names {heading!r}, which is not a heading of this article "
+                              f"(its headings: {', '.join(repr(h) for h in sorted(headings))})", 2)
+    marked = [replace(s, cited=False) if s.title in listed or _credits(s.title) else s for s in sections]
+    if not any(s.cited for s in marked):
+        raise CorpusError(path, "every section of the article is marked not to be cited: "
+                          "it would never be used to answer", 2)
+    return marked
+
+
+def _credits(heading: str) -> bool:
+    return " ".join(heading.casefold().rstrip(":").split()) in NOT_CITED_HEADINGS
 
 
 def _markdown() -> MarkdownIt:

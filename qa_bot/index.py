@@ -37,18 +37,19 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
 from .analysis import Analyzer
-from .corpus import Article, Corpus, Section, article_files, digest_files, load_corpus
+from .corpus import INTRODUCTION, Article, Corpus, Section, article_files, digest_files, load_corpus
 from .engine import Engine
 from .records import file_digest, indexed_title, is_records_file
 from .errors import DamagedIndexError, IndexStoreError
 
-# 2: articles.jsonl (the site renders pages from the index); 3: the corpus kind; 4: files' sizes and checksums
-FORMAT_VERSION = 4
+# 2: articles.jsonl (the site renders pages from the index); 3: the corpus kind; 4: files' sizes and checksums;
+# 5: sections indexed under their article's title, credits left out
+FORMAT_VERSION = 5
 CURRENT = "current"
 PACKAGES = ("qa-bot", "scikit-learn", "nltk", "numpy", "scipy")
 # What a manifest of this format holds; anything else means it was damaged after it was written.
@@ -89,13 +90,12 @@ class CorpusIndex:
     @classmethod
     def from_corpus(cls, corpus: Corpus, analyzer: Analyzer | None = None) -> "CorpusIndex":
         start = time.perf_counter()
-        sections = corpus.sections
+        sections = corpus.sections  # the citable ones: credits and references are left out
+        records = [{"id": cls._id(s), "title": section_title(s, corpus.kind), "text": s.text} for s in sections]
         if corpus.kind == "records":
             # Large knowledge bases: BM25F weighting (see engine.py), a progress bar in a terminal.
-            records = [{"id": cls._id(s), "title": indexed_title(s), "text": s.text} for s in sections]
             engine = Engine.build(records, analyzer, weighting="bm25", progress=True)
         else:
-            records = [{"id": cls._id(s), "title": s.title, "text": s.text} for s in sections]
             engine = Engine.build(records, analyzer)
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -109,7 +109,9 @@ class CorpusIndex:
             "kind": corpus.kind,  # "markdown" articles or "records" from a JSONL file
         }
         manifest["build_seconds"] = round(time.perf_counter() - start, 4)
-        return cls(engine, sections, manifest, articles=list(corpus.articles))
+        # The articles as a loaded index has them: with the sections it holds.
+        articles = [replace(a, sections=tuple(s for s in a.sections if s.cited)) for a in corpus.articles]
+        return cls(engine, sections, manifest, articles=articles)
 
     def save(self, index_dir: Path) -> Path:
         """Write this index as a new build and make it current. Returns the build folder."""
@@ -177,6 +179,17 @@ class CorpusIndex:
         except (OSError, ValueError) as exc:
             raise DamagedIndexError(index_dir, str(exc)) from None
         return cls(engine, sections, manifest, folder, articles)
+
+
+def section_title(section: Section, kind: str) -> str:
+    """The title field a section is indexed under: its article's title and its own heading, so that
+    "Treatment" in the shingles article is about shingles. The generated "Introduction" heading is
+    no word of the author's and is left out; a record's title is :func:`records.indexed_title`."""
+    if kind == "records":
+        return indexed_title(section)
+    if section.title == INTRODUCTION:
+        return section.article_title
+    return f"{section.article_title} {section.title}"
 
 
 def seal_files(folder: Path) -> dict:

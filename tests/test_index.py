@@ -147,6 +147,62 @@ def test_load_corpus_is_what_the_index_serves(tmp_path):
 
 
 
+# --- several articles: sections know their article; credits are never cited -----------------------
+
+def two_articles(folder, shingles_head=""):
+    write_article(folder, "shingles.md", "---\ntitle: Shingles\nsource: Clinic\nreviewed: 2026-01-02\n"
+                  + shingles_head + "---\n"
+                  "## Treatment\n\nAntiviral medicines work best when started early.\n\n"
+                  "## Research\n\nTrials continue.\n\n"
+                  "## Source\n\nAdapted from the NIH page on this condition, with thanks.\n")
+    write_article(folder, "acne.md", HEAD.format(t="Acne") + "## Treatment\n\nCreams and medicines clear the skin.\n")
+    return folder
+
+
+def test_a_section_is_indexed_under_its_article_title(tmp_path):
+    index = CorpusIndex.from_corpus(load_corpus(two_articles(tmp_path)))
+    # neither Treatment section says "shingles" or "acne": only their articles' titles do
+    assert index.engine.search("shingles treatment", k=1)[0][0] == "shingles#treatment"
+    assert index.engine.search("acne treatment", k=1)[0][0] == "acne#treatment"
+
+
+def test_credits_are_never_indexed_or_cited_but_stay_on_the_page(tmp_path):
+    corpus = load_corpus(two_articles(tmp_path))
+    index = CorpusIndex.from_corpus(corpus)
+    assert "Source" not in {s.title for s in index.sections}
+    assert index.engine.search("adapted from the NIH page with thanks") == []
+    shingles = next(a for a in index.articles if a.slug == "shingles")
+    assert "## Source" in shingles.body and [s.title for s in shingles.sections] == ["Treatment", "Research"]
+    index.save(tmp_path / "index")
+    assert CorpusIndex.load(tmp_path / "index").articles == index.articles
+
+
+@pytest.mark.parametrize("heading", ["Source", "Sources", "References", "attribution:", "Acknowledgements",
+                                     "Further reading"])
+def test_headings_that_give_credit_are_not_cited_by_default(tmp_path, heading):
+    write_article(tmp_path, "a.md", HEAD.format(t="A") + f"Text to cite.\n\n## {heading}\n\nWho wrote it.\n")
+    assert [s.title for s in load_corpus(tmp_path).sections] == ["Introduction"]
+
+
+def test_front_matter_not_cited_leaves_more_sections_out(tmp_path):
+    corpus = load_corpus(two_articles(tmp_path, 'not_cited: ["Research"]\n'))
+    assert ("shingles", "Research") not in {(s.article_slug, s.title) for s in corpus.sections}
+    assert ("shingles", "Treatment") in {(s.article_slug, s.title) for s in corpus.sections}
+
+
+@pytest.mark.parametrize("line,message", [
+    ('not_cited: ["Reserch"]', "not_cited names 'Reserch', which is not a heading of this article"),
+    ("not_cited: Research", "'not_cited' must be a list of section headings"),
+    ('not_cited: ["Treatment", "Research"]', "every section of the article is marked not to be cited"),
+])
+def test_a_wrong_not_cited_list_is_refused_with_the_file_and_line(tmp_path, line, message):
+    two_articles(tmp_path, line + "\n")
+    with pytest.raises(CorpusError, match=message) as caught:
+        load_corpus(tmp_path)
+    assert "shingles.md" in str(caught.value) and ":2" in str(caught.value)
+
+
+
 # --- an index that checks itself ------------------------------------------------------------------
 
 QUESTION = "Can Botox help with chronic migraines?"
