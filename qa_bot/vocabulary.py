@@ -1,6 +1,9 @@
-"""Patient language: the clinic's vocabulary file and reading a question against the corpus.
+"""Patient language: the vocabularies and reading a question against the corpus.
 
-The vocabulary (``vocabulary.yaml`` in the corpus folder, edited by clinic staff) has four parts:
+Two files in one format: the general vocabulary shipped in the package (``data/general-vocabulary.yaml``:
+lay terms, drug names and question phrasings for any clinic) and, on top of it, the clinic's own
+(``vocabulary.yaml`` in the corpus folder, edited by clinic staff; see :meth:`Vocabulary.over` for
+how they merge). Each has these parts:
 
 ``same_as``
     ``"article words": [patient phrases]``. A patient phrase found in a question adds the
@@ -23,6 +26,12 @@ The vocabulary (``vocabulary.yaml`` in the corpus folder, edited by clinic staff
 Phrases are matched on stemmed, case- and accent-folded words, stop words included, so
 "Shots", "shot" and "shóts" are one phrase, and "side effects" still needs both of its words.
 
+What applies depends on the corpus, worked out from its terms when a :class:`Reader` is made: an
+entry whose article words no article uses is passed over, a general ``same_as`` phrase only
+bridges words the articles lack, and a ``not_covered`` topic never hides articles that use its
+words (see :meth:`Reader.applies`). So a clinic's own folder starts with the general vocabulary,
+and an article added on a topic makes it answerable.
+
 It is applied at query time only, so the saved index does not depend on it and editing it
 needs no rebuild. The file is read as plain YAML within size limits (``MAX_*`` below, documented
 in corpus/README.md), each refusal naming the file and line. Words the corpus does not know are
@@ -34,7 +43,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz.distance import Indel, OSA
@@ -44,6 +54,8 @@ from .corpus import load_yaml
 from .errors import CorpusError
 
 FILE_NAME = "vocabulary.yaml"
+# The general vocabulary, package data (pyproject.toml's package-data puts it in the wheel).
+GENERAL_FILE = Path(__file__).parent / "data" / "general-vocabulary.yaml"
 # The parts given as "name: [phrases]" in the file.
 TOPIC_PARTS = ("same_as", "not_covered", "ask_a_clinician")
 # Every part made of phrases (of "context", its phrases; its people and verbs are kept apart).
@@ -82,6 +94,8 @@ class Vocabulary:
     people: tuple[tuple[str, ...], ...] = ()  # context: any of these followed by any of the verbs
     verbs: tuple[tuple[str, ...], ...] = ()
     ignore: frozenset[str] = frozenset()
+    # same_as phrases of the general vocabulary: used only where the articles lack their words.
+    fallbacks: frozenset[tuple[str, ...]] = frozenset()
 
     @classmethod
     def from_dict(cls, data: Mapping | None, analyzer: Analyzer | None = None, origin: str = "vocabulary") -> "Vocabulary":
@@ -136,10 +150,32 @@ class Vocabulary:
         return cls.from_dict(data, analyzer, str(path))
 
     @classmethod
-    def for_corpus(cls, corpus_dir: Path, analyzer: Analyzer | None = None) -> "Vocabulary":
-        """The corpus folder's vocabulary file, or an empty vocabulary when it has none."""
-        path = Path(corpus_dir) / FILE_NAME
-        return cls.load(path, analyzer) if path.is_file() else cls()
+    def general(cls, analyzer: Analyzer | None = None) -> "Vocabulary":
+        """The general vocabulary shipped in the package (read once per analyzer: it never changes
+        while running), its ``same_as`` phrases marked as fallbacks."""
+        analyzer = analyzer or Analyzer()
+        return _general(GENERAL_FILE, analyzer.stem, analyzer.stop_words)
+
+    @classmethod
+    def for_corpus(cls, corpus: Path, analyzer: Analyzer | None = None) -> "Vocabulary":
+        """The corpus folder's vocabulary file on top of the general vocabulary; the general one
+        alone when the folder has none (or the corpus is a JSONL file)."""
+        general = cls.general(analyzer)
+        path = Path(corpus) / FILE_NAME
+        return cls.load(path, analyzer).over(general) if path.is_file() else general
+
+    def over(self, base: "Vocabulary") -> "Vocabulary":
+        """This vocabulary (the clinic's) on top of ``base`` (the general one): every entry of both,
+        this one's first, but a phrase of ``base`` that this one also lists, in any part or as an
+        ``ignore`` word, is dropped: the clinic's reading of it wins. Lists of one topic or of one
+        ``same_as`` entry add up; ``people``, ``verbs`` and ``ignore`` are the union."""
+        mine = {stems for part in SECTIONS for stems, _ in getattr(self, part)} | {(w,) for w in self.ignore}
+        theirs = {part: tuple(p for p in getattr(base, part) if p[0] not in mine) for part in SECTIONS}
+        return Vocabulary(
+            **{part: getattr(self, part) + theirs[part] for part in SECTIONS},
+            people=_union(self.people, base.people), verbs=_union(self.verbs, base.verbs),
+            ignore=self.ignore | base.ignore,
+            fallbacks=self.fallbacks | (base.fallbacks & {stems for stems, _ in theirs["same_as"]}))
 
     def stems(self) -> set[str]:
         """Every stem the vocabulary mentions (patient phrases; typos are corrected towards these too)."""
@@ -154,6 +190,17 @@ class Vocabulary:
 
 def _stems(analyzer: Analyzer, phrase: str) -> tuple[str, ...]:
     return tuple(analyzer.term(w) for w in analyzer.words(phrase))
+
+
+def _union(first: tuple, second: tuple) -> tuple:
+    seen = set(first)
+    return first + tuple(p for p in second if p not in seen)
+
+
+@lru_cache(maxsize=4)
+def _general(path: Path, stem: bool, stop_words: frozenset[str]) -> Vocabulary:
+    vocabulary = Vocabulary.load(path, Analyzer(stop_words, stem))
+    return replace(vocabulary, fallbacks=frozenset(stems for stems, _ in vocabulary.same_as))
 
 
 CONTEXT_KEYS = ("people", "verbs", "phrases")
@@ -212,31 +259,68 @@ class Reader:
         self.analyzer = analyzer
         self.known = known
         self.unknown_weight = UNKNOWN_WEIGHT
+        # Not searched for either: forms of "do" are how questions are asked ("does it work?"), but a
+        # heading like "How Does Botox Work?" makes "does" a rare, heavy index term.
+        self._skip = frozenset(analyzer.stop_words) | QUESTION_WORDS
+        # What a same_as entry searches for: its article words that the articles use.
+        self._targets = {t: self._terms(t) for _, t in vocabulary.same_as}
+        # Words a one-word same_as phrase reads as words the articles use ("hurts": pain).
+        self._read_as_known = frozenset(stems[0] for stems, t in vocabulary.same_as
+                                        if len(stems) == 1 and self._targets[t])
+        # The not_covered topics some article names in one of their one-word entries (see applies()).
+        self._topics_used = frozenset(topic for stems, topic in vocabulary.not_covered
+                                      if len(stems) == 1 and stems[0] in known and self._topic_words(stems))
         # The phrases by first stem, then by length (longest first), then by their stems: looking up
         # the words at hand per length costs less than comparing them with each phrase in turn.
         by_first: dict[str, dict[int, dict[tuple[str, ...], tuple]]] = {}
         for part in SECTIONS:
             for stems, target in getattr(vocabulary, part):
-                by_length = by_first.setdefault(stems[0], {})
-                # Of two identical phrases the first one counts.
-                by_length.setdefault(len(stems), {}).setdefault(stems, (stems, part, target))
+                if self.applies(stems, part, target):
+                    by_length = by_first.setdefault(stems[0], {})
+                    # Of two identical phrases the first that applies counts.
+                    by_length.setdefault(len(stems), {}).setdefault(stems, (stems, part, target))
         self._phrases = {first: sorted(by_length.items(), key=lambda item: -item[0])
                          for first, by_length in by_first.items()}
         self._people, self._verbs = _by_first(vocabulary.people), _by_first(vocabulary.verbs)
         self._starts = frozenset(self._phrases) | frozenset(self._people)  # where a phrase may begin
-        self._targets = {t: self._terms(t) for _, t in vocabulary.same_as}
         by_letter: dict[str, list[str]] = {}
         for stem in sorted(set(known) | vocabulary.stems()):
             if stem.isalpha() and len(stem) >= MIN_SWAP_LENGTH:
                 by_letter.setdefault(stem[0], []).append(stem)
         self._candidates = by_letter
         self._corrected: dict[str, str | None] = {}
-        # Not searched for either: forms of "do" are how questions are asked ("does it work?"), but a
-        # heading like "How Does Botox Work?" makes "does" a rare, heavy index term.
-        self._skip = frozenset(analyzer.stop_words) | QUESTION_WORDS
 
     def _terms(self, text: str) -> frozenset[str]:
         return frozenset(t for t in self.analyzer(text) if t in self.known)
+
+    def _topic_words(self, stems: tuple[str, ...]) -> list[str]:
+        """The stems of a phrase that say what it is about: not stop words, forms of "do" or ignore words."""
+        return [s for s in stems if s not in self._skip and s not in self.vocabulary.ignore]
+
+    def applies(self, stems: tuple[str, ...], part: str, target: str) -> bool:
+        """Does a vocabulary phrase apply over this corpus? Where one does not, its words are read
+        as they are (or as part of another phrase).
+
+        - ``same_as``: not when no article uses any of the entry's article words; a general
+          vocabulary's phrase (a fallback) not when the articles use all of its own topic words
+          either, since then they are searched as they are ("heart attack" in an article on it).
+        - ``not_covered``: a topic applies only while the articles lack it. A phrase made of
+          topic words alone ("knee pain", "cost") stops applying when the articles use them all
+          (themselves or, for "knee hurts", the word a one-word same_as phrase reads them as);
+          one that leans on other words ("how much is", "after botox", "side effects", "recovery
+          time") when they use its topic words and at least one of the topic's one-word entries.
+        - ``ask_a_clinician`` and ``context``: always (a personal question stays personal).
+        """
+        words = self._topic_words(stems)
+        if part == "same_as":
+            fallback_needless = stems in self.vocabulary.fallbacks and words and all(w in self.known for w in words)
+            return bool(self._targets[target]) and not fallback_needless
+        if part == "not_covered":
+            if not all(w in self.known or w in self._read_as_known for w in words):
+                return True
+            only_topic_words = bool(words) and len(words) == len(stems)
+            return not (only_topic_words or target in self._topics_used)
+        return True
 
     def is_known(self, stem: str) -> bool:
         return stem in self.known or stem in self._starts or stem in self.vocabulary.ignore

@@ -1,6 +1,10 @@
-"""The clinic's vocabulary file, phrase matching, typo tolerance and question reading."""
+"""The vocabularies (the general one in the package, the clinic's on top), phrase matching, what
+applies over a corpus, typo tolerance and question reading."""
 
 from __future__ import annotations
+
+import shutil
+import tomllib
 
 import pytest
 
@@ -10,9 +14,11 @@ from qa_bot.config import Config
 from qa_bot.corpus import load_corpus
 from qa_bot.errors import CorpusError
 from qa_bot.index import CorpusIndex
-from qa_bot.vocabulary import FILE_NAME, MAX_ENTRIES, MAX_ENTRY_CHARS, MAX_VOCABULARY_BYTES, Reader, Vocabulary
+from qa_bot import vocabulary as vocabulary_module
+from qa_bot.vocabulary import (FILE_NAME, GENERAL_FILE, MAX_ENTRIES, MAX_ENTRY_CHARS, MAX_VOCABULARY_BYTES, Reader,
+                               Vocabulary)
 
-from conftest import CORPUS, write_article
+from conftest import CORPUS, PROJECT_ROOT, write_article
 from test_corpus import alias_bomb
 
 ANALYZER = Analyzer()
@@ -29,20 +35,36 @@ def plain_reader(bot):
     return Reader(Vocabulary(), ANALYZER, bot.reader.known, bot.index.engine.n_docs)
 
 
-# -- the bundled vocabulary file ---------------------------------------------------------------
+def reader_over(text: str, vocabulary: Vocabulary | None = None) -> Reader:
+    """A reader over a corpus whose only words are those of ``text`` (the general vocabulary by default)."""
+    known = {t: 2.0 for t in ANALYZER(text)}
+    return Reader(Vocabulary.general(ANALYZER) if vocabulary is None else vocabulary, ANALYZER, known, n_docs=10)
 
 
-def test_bundled_vocabulary_loads_every_part():
-    vocab = Vocabulary.for_corpus(CORPUS)
-    assert vocab.same_as and vocab.not_covered and vocab.ask_a_clinician and vocab.context and vocab.ignore
+# -- the bundled vocabulary files --------------------------------------------------------------
 
 
-def test_every_same_as_entry_names_words_the_articles_use(bot):
-    """A mistyped left-hand side would silently add nothing to searches."""
+def test_bundled_vocabularies_load_every_part():
+    clinic = Vocabulary.load(CORPUS / FILE_NAME)
+    assert clinic.same_as and clinic.not_covered and clinic.ask_a_clinician and clinic.ignore
+    general = Vocabulary.general()
+    assert general.same_as and general.not_covered and general.ask_a_clinician and general.context and general.people
+    assert general.fallbacks == {stems for stems, _ in general.same_as}  # used only where the articles lack them
+
+
+def test_every_clinic_same_as_entry_names_words_the_articles_use(bot):
+    """A mistyped left-hand side would silently add nothing to searches. (Not so the general
+    vocabulary: it names the words of every specialty, and those no article uses do nothing.)"""
     known = bot.reader.known
-    vocab = Vocabulary.for_corpus(CORPUS)
-    for target in {t for _, t in vocab.same_as}:
+    for target in {t for _, t in Vocabulary.load(CORPUS / FILE_NAME).same_as}:
         assert any(t in known for t in ANALYZER(target)), f"same_as '{target}': no word of it is in the articles"
+
+
+def test_the_general_vocabulary_is_package_data():
+    """It must be in the wheel, not only in a checkout: pyproject.toml's package-data names it."""
+    package_data = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert any(GENERAL_FILE.match(f"qa_bot/{pattern}") for pattern in package_data["qa_bot"])
+    assert GENERAL_FILE.is_file()
 
 
 def test_vocabulary_file_is_not_an_article():
@@ -102,13 +124,23 @@ def test_vocabulary_over_a_limit_is_refused_with_file_and_line(tmp_path, content
     assert str(err.value).startswith(f"{path}:{line}: ")
 
 
-def test_a_corpus_without_a_vocabulary_still_answers(tmp_path):
+def test_a_corpus_without_a_vocabulary_file_gets_the_general_one(tmp_path):
     write_article(tmp_path, "neck.md", "---\ntitle: Neck care\nsource: test\nreviewed: 2026-01-01\n---\n\n"
                   "## Neck pain\n\nNeck pain often eases with gentle stretching.\n")
     corpus = load_corpus(tmp_path)
     bot = Bot(CorpusIndex.from_corpus(corpus), Config(corpus=tmp_path))
-    assert bot.reader.vocabulary == Vocabulary()
+    assert bot.reader.vocabulary == Vocabulary.general()
     assert bot.ask("does neck pain ease with stretching?").status == "answered"
+    assert bot.ask("my neck hurts, does stretching help?").status == "answered"  # "hurts": the general vocabulary
+
+
+def test_a_broken_general_vocabulary_is_refused_with_file_and_line(tmp_path, monkeypatch):
+    path = tmp_path / "general-vocabulary.yaml"
+    path.write_text("same_as:\n  injections: [shots\n", encoding="utf-8")
+    monkeypatch.setattr(vocabulary_module, "GENERAL_FILE", path)
+    with pytest.raises(CorpusError, match="not valid YAML") as err:
+        Vocabulary.for_corpus(tmp_path)
+    assert str(err.value).startswith(f"{path}:")
 
 
 def test_an_edited_vocabulary_takes_effect(tmp_path, corpus):
@@ -292,3 +324,169 @@ def test_where_it_hurts_does_not_sink_a_covered_question(bot, question):
 def test_what_conditions_questions_find_their_section(bot, question, section):
     assert bot.ask(question).citations[0].section == section
 
+
+
+# -- the general vocabulary --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question,articles_say,expected", [
+    ("is Tylenol ok with this", "acetaminophen", {"acetaminophen"}),  # brand -> generic
+    ("is Tylenol ok with this", "paracetamol", {"paracetamol"}),  # whichever name the articles use
+    ("what about Advil", "ibuprofen", {"ibuprofen"}),
+    ("I take Lipitor", "atorvastatin", {"atorvastatin"}),
+    ("on Glucophage since May", "metformin", {"metformin"}),
+    ("Botox for wrinkles", "botulinum toxin", {"botulinum", "toxin"}),
+    ("my water pills", "diuretics", {"diuret"}),
+    ("pins and needles in my toes", "paresthesia", {"paresthesia"}),
+    ("after a heart attack", "myocardial infarction", {"myocardi", "infarct"}),
+    ("after a myocardial infarction", "heart attack", {"heart", "attack"}),  # and the other way round
+    ("is pink eye catching", "conjunctivitis", {"conjunct"}),
+    ("my high bp", "hypertension", {"hypertens"}),
+    ("a sore tummy", "abdominal", {"abdomin"}),
+    ("it stings when i pee", "urine", {"urin"}),
+    ("what sets off eczema", "triggers", {"trigger"}),
+    ("what helps eczema", "treatment", {"treatment"}),
+    ("why do i get eczema", "causes", {"caus"}),
+    ("is my son prone to eczema", "risk factors", {"risk", "factor"}),
+    ("how do they test for eczema", "diagnosis", {"diagnosi"}),
+    ("my eczema: will it go away", "outlook", {"outlook"}),
+    ("warning signs of eczema", "symptoms", {"symptom"}),
+])
+def test_general_vocabulary_bridges_patients_words_to_the_articles(question, articles_say, expected):
+    assert expected <= set(reader_over(f"{articles_say} eczema").read(question).expansions)
+
+
+def test_a_general_phrase_is_not_used_where_the_articles_use_its_words():
+    """An article that says "heart attack" is searched for "heart attack", not also for the
+    clinical name (which would pull towards any section that happens to use it)."""
+    reader = reader_over("heart attack myocardial infarction")
+    assert reader.read("after a heart attack").expansions == ()
+    assert reader.read("after a heart attack").terms == ("heart", "attack")
+
+
+def test_an_entry_whose_article_words_no_article_uses_does_nothing():
+    reader = reader_over("eczema")  # no "conjunctivitis"
+    reading = reader.read("pink eye")
+    assert reading.expansions == () and reading.unknown == ("pink", "eye")
+
+
+def test_question_phrasings_count_where_the_articles_have_the_word():
+    # "what helps" is made of words that say nothing ("help" is an ignore word): read with the
+    # vocabulary it asks for treatment, which the coverage check then looks for
+    reading = reader_over("treatment eczema").read("what helps eczema")
+    assert [(u.text, u.terms) for u in reading.units] == [("what helps", {"treatment"}), ("eczema", {"eczema"})]
+
+
+# -- the clinic's vocabulary on top of the general one -------------------------------------------
+
+
+def test_a_clinic_entry_wins_over_the_general_one_for_the_same_phrase():
+    clinic = Vocabulary.from_dict({"same_as": {"neck": ["tummy"]}}, ANALYZER)
+    reader = reader_over("neck abdominal", clinic.over(Vocabulary.general(ANALYZER)))
+    assert reader.read("tummy").expansions == ("neck",)
+    assert reader.read("belly").expansions == ("abdomin",)  # the rest of the general entry stays
+
+
+def test_lists_of_one_entry_add_up():
+    clinic = Vocabulary.from_dict({"same_as": {"abdominal": ["my insides"]},
+                                   "not_covered": {"cost and payment": ["how dear"]}}, ANALYZER)
+    reader = reader_over("abdominal", clinic.over(Vocabulary.general(ANALYZER)))
+    assert reader.read("my insides").expansions == reader.read("tummy").expansions == ("abdomin",)
+    assert reader.read("how dear is it").not_covered == reader.read("what does it cost").not_covered
+
+
+def test_a_clinic_ignore_word_overrides_a_general_phrase():
+    clinic = Vocabulary.from_dict({"ignore": ["tummy"]}, ANALYZER)
+    reading = reader_over("abdominal", clinic.over(Vocabulary.general(ANALYZER))).read("tummy")
+    assert reading.expansions == () and reading.units == ()
+
+
+def test_ignore_words_people_and_verbs_are_pooled():
+    clinic = Vocabulary.from_dict({"ignore": ["blimey"], "context": {"people": ["osteopath"], "verbs": ["reckons"]}},
+                                  ANALYZER)
+    merged = clinic.over(Vocabulary.general(ANALYZER))
+    assert {"blimey", "help"} <= merged.ignore
+    assert {("osteopath",), ("gp",)} <= set(merged.people) and {("reckon",), ("said",)} <= set(merged.verbs)
+    assert len(merged.people) == len(set(merged.people))
+
+
+def test_the_clinic_file_is_read_on_top_of_the_general_vocabulary():
+    vocab = Vocabulary.for_corpus(CORPUS)
+    assert vocab == Vocabulary.load(CORPUS / FILE_NAME).over(Vocabulary.general())
+    phrases = {stems for stems, _ in vocab.same_as}
+    assert ("treatment", "session") in phrases and ("tylenol",) in phrases  # the clinic's and the general one's
+
+
+# -- "not covered" never hides an article that covers the topic ------------------------------------
+
+
+KNEE, COSTS = "Knee Pain: When to Consider Injections", "Costs and Insurance"
+FRONT = "---\ntitle: \"{title}\"\nsource: Pink Marble clinic\nreviewed: 2026-11-24\n---\n\n"
+EXTRA_ARTICLES = {
+    "knee.md": FRONT.format(title=KNEE)
+    + "Knee pain is one of the commonest reasons people come to the clinic.\n\n"
+      "## What helps knee pain\n\n"
+      "For most people, knee pain from wear and tear eases with strengthening exercises, losing a little "
+      "weight and simple painkillers. A steroid injection into the knee joint can calm a painful flare for "
+      "a few weeks.\n",
+    "cost.md": FRONT.format(title=COSTS)
+    + "What patients pay depends on the treatment and on their insurance.\n\n"
+      "## What a treatment costs\n\n"
+      "A Botox treatment session for chronic migraine costs between 300 and 600 dollars, depending on the "
+      "dose. The price includes the consultation on the day.\n\n"
+      "## Insurance and payment\n\n"
+      "Most insurance plans cover Botox for chronic migraine once other treatments have been tried. "
+      "We can set up a payment plan for the rest.\n",
+}
+
+
+def bot_over(folder, extras=()) -> Bot:
+    """A bot over the bundled article and vocabulary, plus the named EXTRA_ARTICLES."""
+    folder.mkdir()
+    for name in ("botox-chronic-pain.md", FILE_NAME):
+        shutil.copy(CORPUS / name, folder / name)
+    for name in extras:
+        write_article(folder, name, EXTRA_ARTICLES[name])
+    return Bot(CorpusIndex.from_corpus(load_corpus(folder)), Config(corpus=folder))
+
+
+@pytest.fixture(scope="module")
+def bots(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpora")
+    return {"bundled": bot_over(root / "bundled"), "knee": bot_over(root / "knee", ["knee.md"]),
+            "cost": bot_over(root / "cost", ["cost.md"])}
+
+
+@pytest.mark.parametrize("corpus,question,topic,article", [
+    ("knee", "what can help knee pain", "other conditions and body areas", KNEE),
+    ("knee", "my knee hurts, would an injection help", "other conditions and body areas", KNEE),  # "hurts": pain
+    ("cost", "how much does botox cost", "cost and payment", COSTS),
+    ("cost", "what is the price of a session", "cost and payment", COSTS),
+    ("cost", "is botox covered by insurance", "insurance", COSTS),
+])
+def test_not_covered_never_hides_an_article_on_the_topic(bots, corpus, question, topic, article):
+    refused = bots["bundled"].ask(question)
+    assert refused.status == "no_answer" and topic in refused.reason
+    answered = bots[corpus].ask(question)
+    assert answered.status == "answered" and answered.citations[0].article == article, answered.reason
+
+
+@pytest.mark.parametrize("corpus,question,topic", [
+    ("knee", "botox for tennis elbow", "other conditions and body areas"),  # knees, not elbows
+    ("knee", "how much does botox cost", "cost and payment"),
+    ("cost", "what can help knee pain", "other conditions and body areas"),
+    ("cost", "what should I avoid after my botox injection", "aftercare"),
+])
+def test_topics_the_added_article_does_not_cover_stay_refused(bots, corpus, question, topic):
+    assert topic in bots[corpus].reader.read(question).not_covered
+
+
+def test_a_phrase_of_small_words_follows_its_topic(bots):
+    """"how much is" has no word of its own to look for: it stops applying once the articles use
+    the topic's own words (cost, price...)."""
+    assert bots["bundled"].reader.read("how much is it").not_covered == ("cost and payment",)
+    assert bots["cost"].reader.read("how much is it").not_covered == ()
+
+
+def test_personal_questions_stay_with_a_clinician_whatever_the_articles_say(bots):
+    assert bots["cost"].reader.read("what dose should I get").ask_a_clinician
