@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import json
+import pkgutil
 import random
 import time
 
@@ -23,8 +24,9 @@ from qa_bot.config import Config, load_config
 from qa_bot.errors import TooSlowError
 from qa_bot.webapp import create_app
 
-# The modules that read a patient's words: every pattern in them must be RE2.
-PATIENT_TEXT_MODULES = ("qa_bot.triage", "qa_bot.privacy", "qa_bot.analysis", "qa_bot.vocabulary", "qa_bot.answer")
+# The modules that read a patient's words (triage is a package: each of its modules): every pattern in them must be RE2.
+PATIENT_TEXT_MODULES = ("qa_bot.triage", *(f"qa_bot.triage.{m.name}" for m in pkgutil.iter_modules(triage.__path__)),
+                        "qa_bot.privacy", "qa_bot.analysis", "qa_bot.vocabulary", "qa_bot.answer")
 # Far above what a linear pattern needs for 1000 characters (microseconds), far below what
 # exponential backtracking takes ("bye" x 36 took 35 s; every two more tripled it).
 BOUND_S = 0.5

@@ -1,0 +1,132 @@
+"""Terms (a sign, a setting or a context cue: a named RE2 pattern) and the finder that looks for many
+at once.
+
+Each term is compiled on its own with :func:`qa_bot.patterns.compile`. The finder asks RE2 which
+of them occur anywhere in a message in one pass (an ``RE2::Set``), then runs only those terms'
+own patterns to learn where. A message usually holds a handful of terms out of a few hundred, so
+this costs a few RE2 calls instead of one per term, and every call is linear in the message.
+
+An ``RE2::Set`` has no slower fallback: if its automaton outgrew its memory it would report
+nothing at all. So an empty answer is checked with one search of all the patterns together
+(an ordinary RE2 pattern, which does fall back to a linear engine), and if that finds something,
+every term is run on its own. A term is never missed because of the shortcut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import re2
+
+from .. import patterns
+from ..patterns import Pattern
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+_OPTIONS.max_mem = 64 << 20  # room for a set of a few hundred patterns
+
+
+@dataclass(frozen=True)
+class Term:
+    """A named pattern. ``kind`` says what it is for (see rules.py and context.py).
+
+    - ``absence``: the sign is itself a negation ("not breathing", "won't wake"), so a "not" inside
+      it is part of the sign, not a denial of it (the words before it are still checked).
+    - ``setting``: who or what the sign happened to ("after my botox", "32 weeks pregnant"). A
+      setting is true of the past by nature, so it is only undone by a denial, a hypothetical or
+      fiction, never by "last week" or a question about signs.
+    - ``ongoing``: a habit does not undo it ("I sometimes feel suicidal" is a crisis all the same).
+    - ``unless``: a match counts only where this pattern does not match right after it (RE2 has no
+      look-ahead).
+    - ``accept``: a check on the match that a pattern cannot state (a count of tablets, a reading).
+    """
+
+    name: str
+    pattern: Pattern
+    kind: str = "sign"
+    absence: bool = False
+    setting: bool = False
+    ongoing: bool = False
+    unless: Pattern | None = None
+    accept: Callable | None = None
+
+    def matches(self, data: bytes):
+        for m in self.pattern.finditer(data):
+            if self.unless is not None and self.unless.match(data, m.end()):
+                continue
+            if self.accept is not None and not self.accept(m):
+                continue
+            yield m
+
+
+def term(name: str, *parts: str, unless: str | None = None, **flags) -> Term:
+    """A term from the alternatives ``parts`` (each a pattern; any of them matches)."""
+    guard = patterns.compile(unless) if unless else None
+    return Term(name, patterns.compile(patterns.any_of(*parts)), unless=guard, **flags)
+
+
+class Finder:
+    """Where each of ``terms`` occurs in a text (bytes, ASCII), looking only at those that do."""
+
+    def __init__(self, terms: Iterable[Term]):
+        self.terms = tuple(terms)
+        self._set = re2.Set.SearchSet(_OPTIONS)
+        for t in self.terms:
+            self._set.Add(t.pattern.pattern)
+        self._set.Compile()
+        self._any = patterns.compile(patterns.any_of(*(t.pattern.pattern for t in self.terms)))
+
+    def present(self, data: bytes) -> tuple[Term, ...]:
+        """The terms whose pattern matches somewhere in ``data`` (before ``unless``/``accept``)."""
+        found = self._set.Match(data)
+        if found:
+            return tuple(self.terms[i] for i in sorted(found))
+        if self._any.search(data) is None:
+            return ()
+        return self.terms  # the set gave up: look at every term
+
+    def find(self, data: bytes) -> list[tuple[Term, object]]:
+        """Every (term, match) in ``data``, term by term."""
+        return [(t, m) for t in self.present(data) for m in t.matches(data)]
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    """``count`` of ``terms`` (different ones) hold."""
+
+    count: int
+    terms: tuple[Term, ...]
+
+    def holds(self, held: set[str]) -> bool:
+        return sum(t.name in held for t in self.terms) >= self.count
+
+
+def one_of(*terms: Term) -> AtLeast:
+    return AtLeast(1, terms)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An emergency or crisis kind: it holds when every part of one of its ``ways`` holds.
+
+    A part is a term (its sign found, and holding in its context) or an :class:`AtLeast`.
+    ``kind`` is ``"emergency"`` or ``"crisis"``; ``reason`` names it in the answer.
+    """
+
+    kind: str
+    reason: str
+    ways: tuple[tuple[Term | AtLeast, ...], ...]
+
+    def holds(self, held: set[str]) -> bool:
+        return any(all(p.holds(held) if isinstance(p, AtLeast) else p.name in held for p in way) for way in self.ways)
+
+    def terms(self) -> Iterable[Term]:
+        for way in self.ways:
+            for part in way:
+                yield from part.terms if isinstance(part, AtLeast) else (part,)
+
+
+def rule(kind: str, reason: str, *ways: Term | AtLeast | tuple) -> Rule:
+    """A rule from its ways: each a single part, or a tuple of parts that must all hold."""
+    return Rule(kind, reason, tuple(w if isinstance(w, tuple) else (w,) for w in ways))

@@ -1,0 +1,36 @@
+"""The red-flag rules, in the order they are tried, and the finder for all their terms.
+
+A crisis comes first, wherever its words are in the message: its reply gives the crisis line as well
+as the emergency message. Then the emergencies by kind (emergencies.py, injuries.py), then the worst
+pain ever and a plain request for an ambulance.
+"""
+
+from __future__ import annotations
+
+from .crisis import CRISIS, SELF_HARM_NOW
+from .emergencies import RULES as BODY_RULES
+from .injuries import INTENTIONAL_OVERDOSE
+from .injuries import RULES as SETTING_RULES
+from .lexicon import Finder, Term, rule
+from .signs import CALL_FOR_HELP, SEVERE_PAIN
+
+# Cross-cutting 999 lists in docs/red-flags.md: "sudden or severe pain" (ACEP, as republished at
+# https://healthlibrary.bvhealthsystem.org/85,P00868), and someone asking whether to call an ambulance.
+WORST_PAIN = rule("emergency", "worst pain ever", SEVERE_PAIN)
+ASKING_FOR_HELP = rule("emergency", "asking for emergency help", CALL_FOR_HELP)
+
+RULES = (CRISIS, SELF_HARM_NOW, INTENTIONAL_OVERDOSE, *BODY_RULES, *SETTING_RULES, WORST_PAIN, ASKING_FOR_HELP)
+
+
+def _terms(rules) -> tuple[Term, ...]:
+    """Every term the rules use, once; two different terms may not share a name (rules hold by name)."""
+    by_name: dict[str, Term] = {}
+    for r in rules:
+        for t in r.terms():
+            if by_name.setdefault(t.name, t) is not t:
+                raise ValueError(f"two triage terms are named {t.name!r}")
+    return tuple(by_name.values())
+
+
+TERMS = _terms(RULES)
+SIGN_FINDER = Finder(TERMS)

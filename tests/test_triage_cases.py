@@ -1,0 +1,48 @@
+"""Triage on messages as patients and carers type them: our own table and the shared dev set.
+
+``tests/questions/triage-cases.jsonl`` (456 messages: 229 emergencies or crises happening now, 227
+traps and ordinary questions with alarming words in them) was written blind, by someone who saw no
+code and no dev set; the rules were then built from docs/red-flags.md and this table. Each message is
+a case of its own, so a regression names the message. ``../shared/eval/triage-dev.jsonl`` (120) is
+read in place and judged as ``qa-bot eval`` judges it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from qa_bot.triage import triage
+
+from conftest import PROJECT_ROOT
+
+TABLE = PROJECT_ROOT / "tests" / "questions" / "triage-cases.jsonl"
+CASES = [json.loads(line) for line in TABLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+URGENT = ("emergency", "crisis")
+
+
+def test_the_table_is_big_and_covers_every_kind():
+    kinds = Counter(c["kind"] for c in CASES)
+    expects = Counter(c["expect"] for c in CASES)
+    assert len(CASES) >= 300 and expects["urgent"] >= 200 and expects["not_urgent"] >= 200, expects
+    assert min(kinds.values()) >= 5, kinds  # every kind of emergency and of trap, several times
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "urgent"],
+                         ids=lambda c: f"{c['kind']}:{c['message'][:50]}")
+def test_an_emergency_happening_now_is_urgent(case):
+    assert triage(case["message"]).kind in URGENT
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "not_urgent"],
+                         ids=lambda c: f"{c['kind']}:{c['message'][:50]}")
+def test_a_trap_or_an_ordinary_question_is_not_urgent(case):
+    assert triage(case["message"]).kind not in URGENT
+
+
+@pytest.mark.parametrize("kind", ["crisis-suicidal", "crisis-self-harm"])
+def test_thoughts_of_suicide_and_self_harm_get_the_crisis_reply(kind):
+    verdicts = [triage(c["message"]).kind for c in CASES if c["kind"] == kind]
+    assert verdicts and all(v == "crisis" for v in verdicts), verdicts
