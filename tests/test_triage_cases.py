@@ -14,11 +14,13 @@ from collections import Counter
 
 import pytest
 
+from qa_bot.evaluate import evaluate, format_report, read_questions
 from qa_bot.triage import triage
 
-from conftest import PROJECT_ROOT
+from conftest import PROJECT_ROOT, SHARED, shared_text
 
 TABLE = PROJECT_ROOT / "tests" / "questions" / "triage-cases.jsonl"
+TRIAGE_DEV = SHARED / "eval" / "triage-dev.jsonl"
 CASES = [json.loads(line) for line in TABLE.read_text(encoding="utf-8").splitlines() if line.strip()]
 URGENT = ("emergency", "crisis")
 
@@ -46,3 +48,9 @@ def test_a_trap_or_an_ordinary_question_is_not_urgent(case):
 def test_thoughts_of_suicide_and_self_harm_get_the_crisis_reply(kind):
     verdicts = [triage(c["message"]).kind for c in CASES if c["kind"] == kind]
     assert verdicts and all(v == "crisis" for v in verdicts), verdicts
+
+
+def test_the_shared_triage_dev_set_has_full_recall_and_no_false_alarms(bot):
+    shared_text(TRIAGE_DEV)  # a clear failure if the shared folder is missing
+    report = evaluate(bot, read_questions(TRIAGE_DEV))
+    assert report["urgent_recall"] == 1.0 and report["false_alarms"] == 0, format_report(report)

@@ -45,7 +45,7 @@ CLEAR = patterns.compile(patterns.any_of(
         r"midnight))\b",
     r"\bstrok(?:e|ed|ing) (?:the|my|his|her|our|their) (?:cat|dog|hair|beard|pet|horse)\b",
     r"\bseizure (?:threshold|medication|medicine|meds|tablets|pills|drugs)\b", r"\banaphylactoid\b",
-    r"\bsuicid\w* (?:risk|prevention|awareness|rates?|statistics|stats|helplines?|hotlines?|lifeline|line|watch|note)s?\b",
+    r"\bsuicid\w* (?:risk|prevention|awareness|rates?|statistics|stats|helplines?|hotlines?|lifeline|line|watch)s?\b",
     r"\b(?:risk|prevention|awareness) of suicide\b",
 ))
 
@@ -73,8 +73,8 @@ CUES = (
          r"\b((?:since|until|from|after) (?:[\w']+ ){0,3})?(?:yesterday|last (?:week|night))\b",
          r"\bin (?:19|20)\d\d\b",
          r"\bback in\b", r"\bused to\b", r"\bhistory of\b", r"\bin the past\b", r"\bpreviously\b",
-         r"\bwhen (?:i|he|she|they|we|you) (?:was|were) (?:\d+|young|little|small|a (?:kid|child|baby|teenager|teen|"
-         r"student)|pregnant|younger)\b",
+         r"\bwhen (?:i|he|she|they|we|you) (?:was|were) (?:\d+|young|little|small|(?:a |an )?(?:kid|child|baby|teenager|teen|"
+         r"student|boy|girl)|pregnant|younger)\b",
          r"\bas a (?:baby|child|kid|teenager|teen|toddler|student|youngster)\b", r"\bbefore \d+ (?:years?|months?)\b",
          r"\b(?:died|die|dies|passed away) (?:of|from|with)\b", r"\bfamily history\b", r"\bonce had\b",
          r"\bonce (?:when|before|as a|at school|at work|in my life)\b", r"\bone time\b",
@@ -102,6 +102,7 @@ CUES = (
          r"\b(?:i'm|i am|he's|he is|she's|she is|they're|they are|i feel|feel|feels|seems|seemed) (?:totally |completely |"
          r"absolutely |perfectly |now )?(?:fine|ok|okay|well|alright|all right)\b",
          r"\bdoing (?:well|fine|much better|great|ok|okay)\b",
+         r"\b(?:coughed|spat|brought|got|threw) it (?:straight |right |back )?(?:up|out)\b", r"\bit came (?:straight |back )?(?:up|out)\b",
          r"\b(?:doctor|doctors|gp|hospital|a&e|paramedics?|nurse|they) (?:said|says|told (?:us|me)|"
          r"checked) (?:[\w']+ ){0,3}(?:fine|ok|okay|nothing serious|nothing to worry about|normal)\b",
          r"\b(?:is|are) (?:fine|well|ok) now\b", r"\bfine now\b"),
@@ -146,6 +147,12 @@ CUES = (
     _cue("asking how common it is", "info_back",
          r"\b(?:how (?:common|likely|rare|usual) is (?:that|this|it)|how often does (?:that|this) happen|is (?:that|this|"
          r"it) (?:true|common|rare|likely)|does (?:that|this) happen (?:often|a lot))\b"),
+    _cue("asking whether an effect will pass", "info_back",
+         r"\bwill (?:it|this|that|they) (?:settle|wear off|go back|go away|get better|improve|last|be permanent|come back)\b",
+         r"\bis (?:it|this|that) permanent\b", r"\bhow long (?:will|does|do|should) (?:it|this|that|they) (?:last|take)\b"),
+    _cue("asking whether a treatment helps", "info",
+         r"\b(?:can|could|would|will|does|do|is|might) (?:botox|it|this|that|the injections?|injections|[\w']+ injections?|the treatment|"
+         r"treatment) (?:really |actually |also )?(?:help|treat|fix|work for|cure|stop|reduce|improve|be used)\b"),
     _cue("question whether a sign is a side effect", "span_info",
          r"\b(?:is|are|was|were|can|could|would) (?:[\w']+ ){1,6}(?:a |an )?(?:(?:common|normal|known|usual|possible|rare|"
          r"typical) )?(?:side[- ]effects?|signs?|symptoms?|complications?|risks?) of\b"),
@@ -178,7 +185,7 @@ CUES = (
     _cue("asking what to do", "now_weak",
          r"\bwhat (?:do|should|shall|can|must) (?:i|we) do\b", r"\bwhat i do\b", r"\bwhat to do\b",
          r"\bis (?:this|it|that) (?:normal|serious|bad|ok|okay|an emergency|a stroke|a heart attack)\b",
-         unless=r" (?:if|when|in case|about)\b"),
+         unless=r" (?:if|when|in case|about|to|for|after|during|while|before|with)\b"),
 )
 
 CUE_FINDER = Finder(CUES)

@@ -26,8 +26,9 @@ def thought(name: str, *parts: str, **flags):
 
 WANTS_TO_DIE = thought(
     "wants to die",
-    rf"\b(?:kill|killing|kills|end|ending|top|topping|off|offing) {SELF}\b", r"\bsuicid\w*",
-    rf"\b(?:end|ending|ends|take|taking|takes) {POSS} (?:own )?li(?:fe|ves)\b", r"\bend(?:ing)? it all\b",
+    rf"\b(?:kill|killing|kills|end|ending|top|topping|off|offing|hang|hanging|drown|drowning|shoot|shooting|gas|gassing) {SELF}\b", r"\bsuicid\w*",
+    rf"\b(?:end|ending|ends|take|taking|takes|finish|finishing|stop) {POSS} (?:own )?li(?:fe|ves)\b",
+    r"\b(?:tired|sick) of (?:living|life|being alive|being here)\b", r"\bend(?:ing)? it all\b",
     r"\b(?:want|wants|wanted|going|ready|decided|plan|planning|plans|thinking (?:of|about)|think about|thought about|"
     r"about|tempted) (?:to )?(?:die|end it|end things|end everything|ending it|ending things|ending everything|"
     r"not be here|disappear forever|be dead|not wake up|not exist)\b",
@@ -51,7 +52,8 @@ NOT_WANTING_TO_LIVE = thought(
     rf"for much |any |very much )?(?:longer|more)\b",
     r"\b(?:don't|do not|can't|cannot) (?:feel|keep (?:my ?self|him|her|them)) safe\b",
     r"\bnot safe (?:on my own|alone|around myself|with myself|from myself|to be left)\b",
-    r"\bbetter off without (?:me|him|her|them)\b", r"\bbetter off if i wasn't (?:here|around)\b",
+    r"\bbetter off without (?:me|him|her|them)\b",
+    r"\b(?:scared|afraid|frightened) (?:of )?what i(?:'m| am|'ll| will| might) (?:going to |gonna )?do\b", r"\bbetter off if i wasn't (?:here|around)\b",
     absence=True)
 # "no point going on", but not "no point going on with the tablets" (a treatment, not a life).
 NO_POINT_GOING_ON = thought(
@@ -64,10 +66,11 @@ PLAN_OR_MEANS = thought(
     r"\b(?:jump|jumping|jumped) (?:off|from|in front of) (?:the |a )?(?:bridge|building|roof|cliff|train|balcony|car park|"
     r"ledge|motorway|tower)\b",
     r"\b(?:standing|sitting|stood|sat) on (?:the |a )?(?:edge|ledge|bridge|balcony|roof|railway|tracks|cliff)\b",
-    r"\b(?:got|have|bought|found|i've got|ordered|saved up|stockpiled|stockpiling) (?:the |a |some )?(?:rope|noose|gun|"
+    r"\b(?:got|have|bought|found|i've got|ordered|saved up|stockpiled|stockpiling) (?:already )?(?:the |a |some )?(?:rope|noose|gun|"
     r"means|pills ready)\b",
     r"\b(?:pills|tablets|rope) (?:are |is )?(?:ready|saved up|stockpiled)\b",
-    r"\b(?:saving|saved) up (?:my |his |her |all my |some )?(?:pills|tablets|meds|medication|painkillers)\b",
+    r"\b(?:saving|saved|hoarding|hoarded|collecting|stockpiling) (?:up )?(?:my |his |her |all my |some )?(?:pills|tablets|meds|"
+    r"medication|painkillers)\b",
     r"\b(?:going to|will|i'll|plan to|planning to) (?:take|swallow) (?:them all|all of them|the lot|the whole lot)\b",
     r"\bstockpil\w* (?:pills|tablets|meds)\b",
     r"\b(?:ways|how) to (?:die|kill myself|end it|end my life|commit suicide|overdose)\b",
@@ -78,9 +81,9 @@ GOODBYES = thought(
     "goodbyes and giving things away",
     r"\bthis is (?:my )?(?:goodbye|the end|my last message|my last note)\b",
     r"\bgoodbye (?:text|message|note|letter|email|video|voicemail)\b", r"\b(?:texted|messaged|sent) (?:me |"
-        r"us )?(?:a )?goodbye\b",
+    r"us )?(?:a )?goodbye\b",
     r"\bmy last (?:message|note|letter|goodbye)\b",
-    r"\b(?:written|wrote|writing|left) (?:my |a |the )?(?:letters|goodbye (?:notes?|letters?)|notes? for (?:my|everyone))\b",
+    r"\b(?:written|wrote|writing|left) (?:my |a |the )?(?:suicide notes?|letters|goodbye (?:notes?|letters?)|notes? for (?:my|everyone))\b",
     r"\b(?:given|giving|gave) (?:away )?(?:my|his|her|all (?:my|his|her)) (?:[\w']+ ){0,2}(?:things|stuff|possessions|"
     r"belongings|cat|dog|pets?) (?:to|away)\b",
     r"\bgiving away (?:my|his|her|all|their) (?:[\w']+ )?(?:things|stuff|possessions|belongings)\b",
@@ -95,7 +98,8 @@ SELF_HARM = thought(
     rf"\b(?:cutting|cut|slit|slitting|slashed|slashing) {POSS} (?:arms?|wrists?|legs?|thighs?|skin|stomach)\b",
     r"\b(?:hit|hitting|banged|banging) my head (?:against|on) the wall\b",
     r"\bscratched (?:my|his|her) (?:arms?|skin|legs?) (?:till|until) (?:they|it) bled\b",
-    rf"\bto (?:hurt|harm|punish) {SELF}\b", r"\bwith a (?:razor|blade)\b")
+    rf"\bto (?:hurt|harm|punish) {SELF}\b", r"\b(?:with|holding|got|have) (?:a|the|my) (?:razor|blade)\b",
+    r"\b(?:thinking|think|thoughts) (?:about|of) (?:cutting|self[- ]?harm\w*|hurting myself|harming myself|burning myself)\b")
 # Taking too much on purpose is a crisis as well as an emergency: both replies, crisis line first.
 ON_PURPOSE = term("on purpose", r"\b(?:on purpose|deliberately|intentionally|to end it|to die|to not wake up)\b")
 

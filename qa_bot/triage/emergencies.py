@@ -73,7 +73,7 @@ SPEECH_HARD = term("can't speak",
                    r"\b(?:can't|couldn't|can hardly|can barely|hardly|barely|struggling to|trouble|difficulty|hard to|"
                    r"unable to) (?:speak|talk)(?:ing)?\b",
                    unless=r" (?:highly|well|enough|english|french|spanish|polish|urdu|the language|to (?:anyone|anybody|my|"
-                          r"him|her|them|you|people|the|a)|about|with|on the phone|for long|loudly|in public)\b")
+                   r"him|her|them|you|people|the|a)|about|with|on the phone|for long|loudly|in public)\b")
 SPEECH_LOST = term("can't understand speech",
                    r"\b(?:not|doesn't|does not|don't|can't) understand (?:what|anything) (?:i|we|you|anyone) (?:say|said|"
                    r"am saying|are saying)\b",
@@ -178,12 +178,13 @@ HARD_TO_BREATHE = term(
     r"\b(?:can't|couldn't) (?:talk|speak|finish) (?:in )?(?:full |whole )?(?:sentences|a sentence|a word|words)\b",
     r"\b(?:barely|hardly) (?:speak|talk) between breaths\b",
     r"\b(?:can't|couldn't) (?:get|take) (?:a )?(?:deep |full |proper )?breath\b",
+    r"\b(?:can only|only able to|only) (?:say|speak|get out|manage) (?:a few|one or two|two|single|short) words\b",
     r"\bpanting\b", r"\bsuffocat\w*", r"\bcan't get air in\b")
 NOT_BREATHING = term(
     "not breathing",
     r"\b(?:not|isn't|aren't|wasn't|stopped|stops|stopping|no longer|hasn't been|doesn't seem to be|don't think (?:he|she|"
     r"they|it)(?:'s| is| are)) breathing\b", r"\bno (?:breathing|breath|pulse|heartbeat)\b", r"\bpauses in (?:his|her|"
-        r"their) breathing\b",
+    r"their) breathing\b",
     r"\bbreathing (?:has )?stopped\b", unless=r" (?:problems?|difficult\w*|trouble|issues?)\b", absence=True)
 CHILD_BREATHING = term(
     "child working hard to breathe",
@@ -201,7 +202,10 @@ RELIEVER_FAILING = term(
     r"\b(?:inhaler|reliever|puffer|nebuli[sz]er)s? (?:isn't|is not|not|aren't|doesn't|does not|didn't|hasn't|"
     r"has not) (?:[\w']+ )?(?:working|helping|help|work|helped|doing anything)\b",
     r"\b(?:inhaler|reliever|puffer) (?:is )?(?:empty|run out|ran out)\b",
-    r"\b(?:\d\d|ten|several|many|lots of) puffs\b", absence=True)
+    r"\b(?:\d\d|ten|several|many|lots of) puffs\b",
+    r"\b(?:inhaler|reliever|puffer|nebuli[sz]er)\b[^.?!]{0,60}\b(?:isn't|is not|not|doesn't|does not|didn't|hasn't) (?:helping|"
+    r"working|helped|worked|doing anything)\b",
+    r"\bused (?:my |his |her |the )?(?:blue |reliever )?(?:inhaler|puffer) (?:about |like |over )?(?:\d\d|ten|\d+ times)\b", absence=True)
 ASTHMA_ATTACK = term("severe asthma attack", r"\b(?:bad|severe|serious|major|really bad|terrible) asthma attack\b")
 SWALLOWING = term("can't swallow",
                   r"\b(?:can't|couldn't|unable to|struggling to|trouble|difficulty|can barely|can hardly|barely|hardly|"
@@ -275,14 +279,14 @@ ANAPHYLAXIS_NAMED = term(
 # The NHS "Allergies" page also lists a rash that is blistered or peeling under 999; with a fever or
 # blisters in the mouth after a new medicine it is a severe drug reaction (section 5).
 SKIN_PEELING = term("skin peeling or blistering", r"\bskin (?:is )?(?:peeling|coming|falling) off\b",
-r"\bpeeling (?:off )?in sheets\b",
+                    r"\bpeeling (?:off )?in sheets\b",
                     r"\bblisters? (?:in|inside|on) (?:my|his|her|the|their) (?:mouth|lips|eyes|genitals)\b",
                     r"\b(?:blistering|peeling) (?:rash|skin) (?:all over|everywhere|spreading)\b")
 ANAPHYLAXIS = rule(
     "emergency", "severe allergic reaction", THROAT_SWELLING, ANAPHYLAXIS_NAMED, ADRENALINE_USED,
     (FACE_SWELLING, one_of(ALLERGY_TRIGGER, HIVES, WHEEZE, HOARSE, SWALLOWING, SWALLOWING_HARD, FAINT, VOMITING, FLOPPY)),
     (HIVES, one_of(WHEEZE, FAINT, HOARSE, SWALLOWING_HARD, FLOPPY, COLLAPSED)),
-    (ALLERGY_TRIGGER, WHEEZE, one_of(FAINT, SWALLOWING_HARD, HOARSE)),
+    (ALLERGY_TRIGGER, AtLeast(2, (WHEEZE, FAINT, SWALLOWING, SWALLOWING_HARD, HOARSE, HIVES))),
     (SKIN_PEELING, one_of(FEVER, ALLERGY_TRIGGER)))
 
 # --- 6. Severe bleeding, vomiting or coughing blood ------------------------------------------------------
@@ -311,12 +315,14 @@ BLEEDING_WONT_STOP = term(
     r"\b(?:bleed\w*|blood|nosebleed|cut|wound)\b (?:[\w']+ ){0,3}(?:won't|will not|doesn't|does not|isn't|is not|not|"
     r"can't|hasn't|has not|still hasn't|still won't|never) (?:[\w']+ )?stop\w*",
     r"\b(?:won't|can't|cannot|couldn't) stop (?:the |his |her |my )?bleed\w*",
-    r"\bnosebleed (?:for|that has lasted|lasting) (?:over |more than )?(?:an hour|\d+ (?:minutes|hours)|half an hour)\b", absence=True)
+    r"\bnosebleed (?:for|that has lasted|lasting) (?:over |more than )?(?:an hour|\d+ (?:minutes|hours)|half an hour)\b",
+    r"\b(?:nose|it|he|she|wound|cut) (?:has been |have been |'s been |keeps |is still |been )?bleed\w* (?:for|over) (?:over |more than |about )?"
+    r"(?:an hour|\d+ hours|half an hour|[2-9]\d minutes)\b", absence=True)
 VOMITED_BLOOD = term(
     "vomiting blood",
     r"\b(?:vomit\w*|throw\w* up|threw up|being sick|been sick|puk\w*|bring\w* up|brought up) (?:up )?(?:(?:lots of|"
     r"a lot of|loads of|bright red|dark|fresh|some|what looks like|what look like|like) ){0,2}(?:blood|coffee grounds)\b",
-    r"\bcoffee[- ]ground\w*", r"\bblood in (?:my|his|her|the) (?:vomit|sick)\b",
+    r"\bcoffee[- ]ground\w*", r"\b(?:vomit\w*|throw\w* up|threw up|sick)\b (?:[\w']+ ){0,3}(?:like|looks like|looking like) coffee\b", r"\bblood in (?:my|his|her|the) (?:vomit|sick)\b",
     r"\bvomit (?:is |has |with )?(?:full of )?(?:blood|bloody)\b",
     r"\bsick (?:up )?blood\b")
 COUGHED_BLOOD = term(
@@ -330,7 +336,7 @@ RECTAL_BLEEDING = term("bleeding from the bottom",
                        r"\bbleed\w* from (?:my|his|her|the) (?:bum|back passage|bottom|rectum|anus)\b",
                        r"\bblood (?:from|in) (?:my|his|her|the) (?:bum|back passage|bottom|rectum)\b")
 OPEN_WOUND = term("deep wound",
-r"\b(?:wound|cut|stitches|incision|scar) (?:has |have )?(?:burst|split|come|ripped|torn|opened) (?:open)?\b",
+                  r"\b(?:wound|cut|stitches|incision|scar) (?:has |have )?(?:burst|split|come|ripped|torn|opened) (?:open)?\b",
                   r"\bdeep (?:cut|wound|gash)\b", r"\bgaping\b")
 BLOOD = term("blood", r"\b(?:blood|bleeding|bleed|bled|bloody)\b")
 BLEEDING = rule("emergency", "severe bleeding", HEAVY_BLEEDING, BLEEDING_WONT_STOP, VOMITED_BLOOD, COUGHED_BLOOD,
@@ -398,17 +404,17 @@ HEADACHE_EMERGENCY = rule("emergency", "sudden severe headache", WORST_HEADACHE,
 # babies a bulging soft spot, a high-pitched cry, refusing feeds.
 RASH_NOT_FADING = term(
     "rash that doesn't fade",
-    r"\b(?:rash|spots|marks|blotches)\b (?:that |which )?(?:doesn't|does not|won't|didn't|did not|isn't|is not|"
-    r"not) (?:[\w']+ )?(?:fade|go away|disappear|blanch|go)\b",
+    r"\b(?:rash|spots|marks|blotches|dots)\b (?:[\w']+ ){0,4}(?:that |which )?(?:doesn't|does not|don't|do not|won't|didn't|"
+    r"did not|isn't|is not|aren't|not) (?:[\w']+ )?(?:fade|go away|disappear|blanch|go)\b",
     r"\b(?:doesn't|does not|didn't|did not|won't|not) (?:fade|blanch|disappear) (?:[\w']+ ){0,4}(?:glass|tumbler|press\w*)\b",
     r"\b(?:spots|rash|marks)\b (?:[\w']+ ){0,3}still (?:there|visible|showing)\b",
     r"\b(?:stays|stayed|still there) when (?:pressed|i press\w*|you press\w*)\b",
     r"\bnon[- ]?blanching\b", r"\bglass test\b (?:[\w']+ ){0,6}(?:still|didn't|doesn't|not|stay)\b", absence=True)
 PURPLE_SPOTS = term("purple spots",
-r"\b(?:purple|dark red|purplish) (?:spots|rash|blotches|marks|dots|pinpricks|bruises?)\b",
+                    r"\b(?:purple|dark red|purplish) (?:spots|rash|blotches|marks|dots|pinpricks|bruises?)\b",
                     r"\bblotchy purple\b")
 STIFF_NECK = term("stiff neck", r"\bstiff neck\b",
-r"\bneck (?:is |feels |going |gone |getting )?(?:(?:really|very|so) )?stiff\b",
+                  r"\bneck (?:is |feels |going |gone |getting )?(?:(?:really|very|so) )?stiff\b",
                   r"\b(?:can't|cannot|unable to) (?:bend|move|touch (?:his|her|my) chin to) (?:my|his|her|their) (?:neck|chin|head)\b")
 LIGHT_HURTS = term("light hurts",
                    r"\b(?:light|lights|bright light|sunlight) (?:[\w']+ ){0,2}(?:hurts?|hurting|painful|bothers?|"
@@ -461,7 +467,7 @@ NO_URINE = term("no urine",
                 r"\bno (?:wee|pee|urine)\b", absence=True)
 SHIVERING = term("shivering", r"\b(?:shivering|shivers|shaking|chills|rigors)\b")
 SEPSIS_NAMED = term("could be sepsis",
-r"\b(?:could|might|may|think) (?:it|this|he|she|i)(?:'s| be| is| has| have)? (?:got )?sepsis\b")
+                    r"\b(?:could|might|may|think) (?:it|this|he|she|i)(?:'s| be| is| has| have)? (?:got )?sepsis\b")
 SEPSIS = rule(
     "emergency", "sepsis signs", SEPSIS_NAMED,
     (one_of(FEVER, INFECTION), one_of(CONFUSED, NONSENSE, SEPSIS_SIGN, NO_URINE, HARD_TO_WAKE)),

@@ -26,11 +26,11 @@ LIMBS = r"(?:legs?|arms?|hands?|feet|foot|fingers|toes|lower body|body)"
 BACK = term("back pain or sciatica",
             r"\b(?:back ?(?:pain|ache|aches|hurts?|hurting|agony|gave out|gone|went|is killing|problems?|injury|spasm)|"
             r"sciatica|slipped disc|disc (?:prolapse|bulge|herniation)|herniated disc|lumbar|lower back|low back)\b",
-            r"\b(?:my|his|her|their) back (?:is|has|hurts|went|gave)\b", setting=True)
+            r"\b(?:my|his|her|their) back\b", setting=True)
 SADDLE_NUMB = term(
     "numb between the legs",
     r"\b(?:numb\w*|tingl\w*|pins and needles|no feeling|lost feeling|loss of feeling|"
-    r"can't feel (?:anything )?)\b (?:[\w']+ ){0,3}(?:between (?:my|his|her|the) legs|saddle|groin|genitals?|"
+    r"can't (?:really |properly )?feel (?:anything |much )?)\b (?:[\w']+ ){0,3}(?:between (?:my|his|her|the) legs|saddle|groin|genitals?|"
     r"private (?:parts|area|bits)|privates|bum|buttocks?|bottom|back passage|anus|inner thighs?|crotch|perineum|"
     r"down there)\b",
     r"\b(?:saddle|groin|genitals?|private (?:parts|area)|bum|buttocks?|bottom|inner thighs?|"
@@ -44,7 +44,7 @@ BLADDER = term(
     r"start peeing|control (?:my|his|her) (?:bladder|bowels?|pee|wee|poo|toilet))\b",
     r"\bwet (?:my|him|her|them)sel(?:f|ves)\b",
     r"\b(?:lost|losing|no) control of (?:my|his|her) (?:bladder|bowels?|pee|"
-        r"wee)\b",
+    r"wee)\b",
     r"\b(?:can't|cannot|couldn't) (?:tell|feel) (?:when|if) (?:i|he|she) (?:need to |am |'m |is )?(?:pee|wee|peeing|"
     r"weeing|urinat\w*|need the toilet|need to go)\b", r"\bincontinen\w*",
     r"\bleaking (?:urine|pee|wee|poo)\b", absence=True)
@@ -87,7 +87,7 @@ HEAD_HIT = term(
     r"\b(?:hit|banged|bumped|knocked|bashed|smacked|whacked|cracked|struck|hurt|injured) (?:[\w']+ ){0,2}(?:his|her|my|"
     r"their|its|the back of (?:his|her|my) )?head\b",
     r"\b(?:bang|bump|knock|blow|hit|injury|trauma) (?:on|to) (?:the |his |her |my )?head\b", r"\bhead (?:injury|trauma|"
-        r"wound)\b",
+    r"wound)\b",
     r"\b(?:fell|fallen|fall|landed|rolled|dropped) (?:[\w']+ ){0,4}(?:on|onto) (?:his|her|my|the|its|their) head\b",
     r"\bknocked (?:out|unconscious)\b", r"\bconcussion\b", r"\bhead first\b",
     r"\b(?:swelling|lump|bump|egg) on (?:his|her|my|the) head\b",
@@ -119,7 +119,8 @@ MEDICINES = (r"(?:pills?|tablets?|capsules?|meds|medicines?|medications?|painkil
              r"acetaminophen|tylenol|calpol|ibuprofen|aspirin|codeine|co-codamol|tramadol|oxycodone|morphine|insulin|"
              r"antidepressants?|sertraline|citalopram|fluoxetine|amitriptyline|diazepam|valium|xanax|zopiclone|benzos|"
              r"opioids?|heroin|fentanyl|methadone|iron|vitamins?|gummies|pens|drugs)")
-POISONS = (r"(?:bleach|detergent|dishwasher (?:tablet|tab|pod|capsule)s?|washing (?:machine )?(?:tablet|pod|capsule|liquid|powder)s?|"
+POISONS = (r"(?:bleach|detergent|(?:dishwasher|washing[- ]up|laundry|fabric|cleaning|toilet|floor|window) (?:liquid|detergent|"
+           r"powder|softener|fluid|spray|gel|rinse aid)|rinse aid|descaler|dishwasher (?:tablet|tab|pod|capsule)s?|washing (?:machine )?(?:tablet|pod|capsule|liquid|powder)s?|"
            r"laundry (?:pod|capsule|tablet|liquid)s?|liquid (?:capsule|pod)s?|button batter(?:y|ies)|batter(?:y|ies)|"
            r"coin cells?|magnets?|magnet balls|rat poison|poison\w*|weed ?killer|antifreeze|anti-freeze|white spirit|"
            r"paraffin|petrol|turps|cleaning (?:stuff|products?|fluid|liquid|spray)|(?:drain|oven|toilet) cleaner|cleaner|"
@@ -155,7 +156,7 @@ PILL_COUNT = term(
     rf"\b(?:took|taken|swallowed|ate|eaten|had|downed|necked|popped|"
     rf"taking) (?:{QUANTITY} ){{1,6}}(?:[\w']+ ){{0,2}}{MEDICINES}\b",
     rf"\b(?:took|taken|swallowed|ate|eaten|had|downed|necked|popped|taking) all (?:of )?(?:my|his|her|their|the) \w+\b",
-
+    
     accept=_many)
 LOADS_OF_IT = term(
     "took loads of it",
@@ -163,13 +164,13 @@ LOADS_OF_IT = term(
     rf"a lot|a load|heaps|"
     r"handfuls?|the lot) of (?:it|them)\b")
 DOUBLE_DOSE = term("a double dose",
-r"\b(?:took|taken|given|gave|had) (?:[\w']+ ){0,4}(?:twice|double|two doses|2 doses|an extra dose|extra doses?)\b",
+                   r"\b(?:took|taken|given|gave|had) (?:[\w']+ ){0,4}(?:twice|double|two doses|2 doses|an extra dose|extra doses?)\b",
                    r"\bdouble (?:dose|dosed)\b")
 SLOW_PULSE = term("slow pulse or pinpoint pupils",
-r"\b(?:pulse|heart ?rate|heartbeat|heart) (?:is )?(?:(?:very|really|so|dangerously) )?(?:slow|low|weak)\b",
+                  r"\b(?:pulse|heart ?rate|heartbeat|heart) (?:is )?(?:(?:very|really|so|dangerously) )?(?:slow|low|weak)\b",
                   r"\bpinpoint pupils\b", r"\bbreathing (?:is )?(?:(?:really|very) )?slow\b")
 EMPTY_PACKETS = term("empty packets around them",
-r"\bempty (?:pill |tablet |medicine )?(?:bottles?|packets?|packs?|boxes|blister packs?|strips)\b")
+                     r"\bempty (?:pill |tablet |medicine )?(?:bottles?|packets?|packs?|boxes|blister packs?|strips)\b")
 SWALLOWED_POISON = term(
     "swallowed something harmful",
     rf"\b(?:swallowed|swallow|ate|eaten|eating|drank|drunk|drinking|chewed|chewing|licked|sucked|sucking|got into|"
@@ -206,7 +207,7 @@ INTENTIONAL_OVERDOSE = rule("crisis", "intentional overdose",
 # diabetes: confused, drowsy, unconscious or fitting; not coming up after sugar; vomiting, fast or deep
 # breathing, breath smelling of pear drops.
 DIABETES = term("diabetes",
-r"\b(?:diabetic|diabetes|type ?(?:1|one|2|two)|t1d?|insulin|hypo|hypos|hyper|dka|ketones?|blood sugars?|"
+                r"\b(?:diabetic|diabetes|type ?(?:1|one|2|two)|t1d?|insulin|hypo|hypos|hyper|dka|ketones?|blood sugars?|"
                 r"sugars?|glucose|bm|meter|cgm|libre|dexcom)\b", setting=True)
 DIABETIC_SIGN = term(
     "a diabetic emergency sign",
@@ -228,7 +229,7 @@ DIABETIC = rule("emergency", "diabetic emergency",
 # the baby moving less or not at all, waters breaking early, a severe headache with vision problems or
 # sudden swelling, a fit, a fall, the baby coming now.
 PREGNANT = term("pregnant",
-r"\b(?:pregnant|pregnancy|expecting|in labou?r|my waters|contractions|due date|midwife|weeks gone)\b",
+                r"\b(?:pregnant|pregnancy|expecting|in labou?r|my waters|contractions|due date|midwife|weeks gone)\b",
                 r"\b\d+ ?(?:weeks?|wks?) (?:pregnant|gone|along)\b", r"\b(?:[1-4]\d) weeks\b", setting=True)
 BELLY_PAIN = term(
     "severe tummy pain",
@@ -250,18 +251,18 @@ NO_MOVEMENTS = term(
 
 
 WATERS = term("waters broken", r"\bwaters? (?:have |has )?(?:just )?(?:broke|broken|gone|went|burst|popped)\b",
-r"\bleaking fluid\b")
+              r"\bleaking fluid\b")
 PRETERM = term("before 37 weeks", r"\b(?:only |just )?(?:[1-9]|[12]\d|3[0-6]) ?(?:weeks?|wks?)\b",
-r"\b(?:too early|premature|preterm)\b",
+               r"\b(?:too early|premature|preterm)\b",
                setting=True)
 PRE_ECLAMPSIA = term("vision problems or sudden swelling",
                      r"\b(?:flashing lights|seeing (?:spots|stars|flashes)|spots in front of (?:my|her) eyes|"
                      r"blurred vision|blurry vision|vision problems)\b",
                      r"\bpain (?:just )?(?:below|under) (?:my|her) ribs\b")
 BAD_HEADACHE = term("a bad headache",
-r"\b(?:bad|severe|terrible|awful|really bad|splitting|pounding|horrible) headache\b",
+                    r"\b(?:bad|severe|terrible|awful|really bad|splitting|pounding|horrible) headache\b",
                     r"\bheadache (?:that )?(?:won't|will not) go\b")
-BABY_COMING = term("the baby coming now", r"\bbaby (?:is )?(?:coming|crowning|coming out)(?: now| out)?\b",
+BABY_COMING = term("the baby coming now", r"\b(?:the )?cord (?:is )?(?:hanging|coming|come|came) out\b", r"\bbaby (?:is )?(?:coming|crowning|coming out)(?: now| out)?\b",
                    r"\bhead is (?:out|coming|crowning)\b",
                    r"\b(?:can see the head|giving birth (?:now|in the car|at home))\b")
 PREGNANCY = rule(
@@ -280,8 +281,9 @@ PREGNANCY = rule(
 # deep burns (white, charred, leathery, skin peeling off, big blisters); burns of the face, hands, arms,
 # legs, feet, chest or genitals; smoke inhalation (hoarse voice, coughing black); burns in small children.
 BURN = term("a burn",
-r"\b(?:burn|burns|burnt|burned|scald\w*|electrocuted|electric shock|fire|flames?|kettle|boiling (?:water|oil)|"
-            r"hot (?:tea|coffee|water|oil|fat|pan|drink)|chip pan|bonfire|firework|blaze)\b", setting=True)
+            r"\b(?:burn|burns|burnt|burned|scald\w*|electrocuted|electric shock|fire|flames?|kettle|boiling (?:water|oil)|"
+            r"hot (?:tea|coffee|water|oil|fat|pan|drink)|chip pan|bonfire|firework|blaze)\b",
+            r"\b(?:cup|mug|pot|pan|kettle|jug|bowl) of (?:hot |boiling )?(?:tea|coffee|water|soup|oil|noodles)\b", setting=True)
 SEVERE_BURN = term(
     "a severe burn",
     r"\bskin (?:is |has |looks |'s |starting |started |is starting )?(?:(?:to|all) )?(?:(?:peeling|coming|falling|"
@@ -340,11 +342,11 @@ EYE_INJURY = term("an eye injury",
                   setting=True)
 CANT_SEE = term("can't see", r"\b(?:can't|cannot|couldn't) see\b", r"\beye (?:is )?bleeding\b", r"\bbleeding\b")
 EYE_PAIN = term("severe eye pain",
-r"\b(?:severe|bad|terrible|intense|excruciating|agonising|agonizing|really bad|sudden) (?:[\w']+ )?(?:eye pain|"
+                r"\b(?:severe|bad|terrible|intense|excruciating|agonising|agonizing|really bad|sudden) (?:[\w']+ )?(?:eye pain|"
                 r"pain in (?:my|his|her|the) eyes?)\b",
                 r"\beyes? (?:is |are )?(?:really |very |so )?(?:painful|agony|killing)\b")
 HALOS = term("halos around lights",
-r"\b(?:halos?|rainbow(?:s| circles| rings)?) (?:around|round) (?:the )?(?:lights?|headlights)\b",
+             r"\b(?:halos?|rainbow(?:s| circles| rings)?) (?:around|round) (?:the )?(?:lights?|headlights)\b",
              r"\brainbow halos\b")
 EYE = rule("emergency", "eye emergency", (EYE_INJURY, CANT_SEE), (EYE_PAIN, one_of(VOMITING, HALOS, BLURRED)))
 
@@ -379,7 +381,7 @@ NOT_FEEDING = term("not feeding",
                    r"\b(?:won't|refusing|refuses|refused|not|isn't|hasn't been|stopped|won't take (?:any|his|"
                    r"her)) (?:[\w']+ )?(?:feed\w*|drink\w*|eat\w*|bottles?|milk)\b", absence=True)
 VOMITING_ALL = term("vomiting everything",
-r"\bvomiting (?:everything|nonstop|non-stop|all day|constantly|repeatedly|all night)\b",
+                    r"\bvomiting (?:everything|nonstop|non-stop|all day|constantly|repeatedly|all night)\b",
                     r"\b(?:can't|cannot|won't) keep (?:anything|any milk|feeds?) down\b")
 ILL_CHILD = rule("emergency", "seriously ill child",
                  (BABY, AtLeast(2, (DEHYDRATION, NOT_FEEDING, VOMITING_ALL, DROWSY, NO_URINE, FLOPPY))), (YOUNG_BABY, FEVER))

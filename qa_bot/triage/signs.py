@@ -14,15 +14,14 @@ from .lexicon import term
 # --- the person -----------------------------------------------------------------------------------
 # A child (for swallowed medicines, burns, a seriously ill child), and a baby (dehydration signs).
 CHILD = term("child",
-r"\b(?:baby|babies|toddler|child|children|kid|kids|son|daughter|grandson|granddaughter|grandchild|"
+             r"\b(?:baby|babies|toddler|child|children|kid|kids|son|daughter|grandson|granddaughter|grandchild|"
              r"grandkids?|little one|infant|newborn|boy|girl|niece|nephew|teenager|teen)\b",
-             r"\b\d+ (?:year|month|week)s? old\b", r"\b\d+ (?:month|week)s?\b", setting=True)
-BABY = term("baby", r"\b(?:baby|babies|infant|newborn|toddler|little one)\b", r"\b\d+ (?:month|week)s? old\b",
-            r"\b\d+ (?:months|weeks)\b", setting=True)
+             r"\b\d+ (?:year|month|week)s? old\b", setting=True)
+BABY = term("baby", r"\b(?:baby|babies|infant|newborn|toddler|little one)\b", r"\b\d+ (?:month|week)s? old\b", setting=True)
 
 # --- general signs (cross-cutting 999 lists; sepsis, meningitis, head injury, diabetes) ------------
 FEVER = term("fever",
-r"\b(?:fever|feverish|febrile|high temperature|(?:a|got a|has a|have a|had a|running a) temperature|"
+             r"\b(?:fever|feverish|febrile|high temperature|(?:a|got a|has a|have a|had a|running a) temperature|"
              r"temperature (?:of|is|was|went up to|up to|over) (?:\d|high)|temperatures? (?:of |is |at |"
              r"reading )?(?:3[89]|4[0-2]|10[0-6])|burning up|(?:very|really|so) hot|hot to (?:the )?touch|(?:3[89]|"
              r"4[0-2])(?:\.\d)? ?(?:degrees|c)\b|(?:10[1-6])(?:\.\d)? ?(?:degrees|f)\b)")
@@ -41,8 +40,9 @@ DROWSY = term("drowsy", r"\b(?:drowsy|sleepy|lethargic|listless|dopey|groggy|out
               r"\b(?:struggling|hard|difficult) to (?:stay|keep) awake\b",
               r"\bbarely (?:awake|waking|opening (?:his|her|their) eyes)\b")
 HARD_TO_WAKE = term("hard to wake",
-r"\b(?:very |really |so )?(?:hard|difficult|impossible) to (?:wake|rouse|wake up)\b",
-                    r"\b(?:barely|hardly|not fully) (?:conscious|responsive|rousable)\b", r"\bbarely waking\b")
+                    r"\b(?:very |really |so )?(?:hard|difficult|impossible) to (?:wake|rouse|wake up)\b",
+                    r"\b(?:barely|hardly|not fully) (?:conscious|responsive|rousable)\b", r"\bbarely waking\b",
+                    r"\b(?:can|could) (?:barely|hardly|only just) (?:wake|rouse|get (?:him|her|them) to wake)\b")
 VOMITING = term("vomiting", r"\b(?:vomit\w*|throwing up|threw up|thrown up|puking|puked|retching)\b",
                 r"\b(?:being|been|was|is|keeps being) sick (?:twice|again|everywhere|all (?:day|night)|\d+ times|a lot|"
                 r"lots)?\b",
@@ -51,7 +51,7 @@ NAUSEA = term("nausea", r"\b(?:nausea|nauseous|nauseated|queasy)\b", r"\bfeel(?:
 SWEATY = term("sweating", r"\b(?:sweating|sweaty|clammy|cold sweats?|drenched in sweat|pouring with sweat)\b")
 PALE = term("pale or grey", r"\b(?:grey|gray|ashen|pale|white as a sheet|pallid|greyish)\b")
 BLUE = term("blue lips or skin",
-r"\b(?:lips|face|skin|fingers|tongue|mouth|he|she|baby|it) (?:is |are |look |looks |going |turning |gone |"
+            r"\b(?:lips|face|skin|fingers|tongue|mouth|he|she|baby|it) (?:is |are |look |looks |going |turning |gone |"
             r"went |have gone |has gone |turned |looking )?(?:[\w']+ )?(?:blue|bluish|blueish|purple|dusky|grey blue|"
             r"blue grey)\b",
             r"\b(?:turning|turned|going|gone|went) (?:blue|grey|purple)\b", r"\bblue (?:lips|around the lips|tinge)\b")
@@ -85,18 +85,18 @@ UNRESPONSIVE = term("unresponsive",
                     r"\b(?:he|she|they|he's|she's|they're|him|her|baby|and|but) (?:is |are |'s )?(?:not|isn't|aren't|"
                     r"stopped|no longer) moving\b",
                     r"\b(?:won't|isn't|not|hasn't|didn't) (?:come|coming|came) (?:round|around|to)\b",
-    absence=True)
+                    absence=True)
 SUDDEN_CONFUSION = term("sudden confusion",
-r"\bsudden(?:ly)? (?:[\w']+ )?(?:confused|disorientated|disoriented|not making sense)\b",
+                        r"\bsudden(?:ly)? (?:[\w']+ )?(?:confused|disorientated|disoriented|not making sense)\b",
                         r"\b(?:confused|disorientated) (?:all of a sudden|suddenly|out of nowhere)\b")
 HEADACHE = term("headache", r"\bheadaches?\b", r"\bhead (?:pain|hurts|is pounding|is killing)\b", r"\bmigraines?\b")
 BREATHLESS = term("breathless", r"\b(?:short(?:ness)? of breath|breathless|out of breath|winded)\b",
                   r"\b(?:can't|couldn't|unable to) catch (?:my|his|her|their) breath\b")
 SEVERE_PAIN = term("worst pain ever",
-r"\bworst pain (?:of (?:my|his|her|their) li(?:fe|ves)|ever|i've ever|i have ever|"
+                   r"\bworst pain (?:of (?:my|his|her|their) li(?:fe|ves)|ever|i've ever|i have ever|"
                    r"(?:he|she)(?:'s| has) ever)\b", r"\b(?:screaming|writhing) in (?:pain|agony)\b")
 SUDDEN = term("sudden",
-r"\b(?:sudden|suddenly|all of a sudden|out of nowhere|out of the blue|within (?:seconds|minutes)|"
+              r"\b(?:sudden|suddenly|all of a sudden|out of nowhere|out of the blue|within (?:seconds|minutes)|"
               r"in seconds)\b")
 HOSPITAL = r"(?:a&e|a and e|the er|er|the emergency (?:room|department)|emergency|casualty|the hospital|hospital)"
 CALL_FOR_HELP = term(
