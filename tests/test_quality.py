@@ -20,6 +20,7 @@ from qa_bot.analysis import sentences
 from qa_bot.cli import main
 from qa_bot.errors import UsageError
 from qa_bot.evaluate import evaluate, format_report, read_questions
+from qa_bot.triage import triage
 
 from conftest import CORPUS, DEV_SET, PROJECT_ROOT
 
@@ -79,6 +80,18 @@ def test_words_that_say_nothing_do_not_steer_the_search(bot):
     assert bot.ask("painful cramps, would botox work").citations[0].section == "Managing Muscle Spasms"
     # ...but a phrase that asks how it works still finds that section
     assert bot.ask("how does it work").citations[0].section == "How Does Botox Work?"
+
+
+# The engine issue's multi-article question sets (their corpora are in tests/corpora/): triage runs
+# before retrieval and never sees the corpus, so its verdicts alone decide "urgent" there too.
+@pytest.mark.parametrize("name", ["diabetes-heart", "eyes-skin"])
+def test_a_multi_article_set_keeps_every_emergency_and_raises_no_false_alarm(name):
+    # "what exactly is a heart attack", "signs of a hypo during the night?" are questions for the
+    # articles; "sudden loss of vision in one eye right now" is an emergency
+    cases = read_questions(PROJECT_ROOT / "tests" / "questions" / f"{name}.jsonl")
+    flagged = {c["question"]: triage(c["question"]).kind in ("emergency", "crisis") for c in cases}
+    wrong = [c["question"] for c in cases if flagged[c["question"]] != (c["expect"] == "urgent")]
+    assert sum(c["expect"] == "urgent" for c in cases) >= 10 and not wrong, wrong
 
 
 def test_own_set_is_big_and_varied(own_cases):

@@ -52,7 +52,7 @@ def _flags(text: str, deadline: Deadline) -> tuple[Rule, ...]:
     deadline.check()
     context = Context.of(data)
     held = {t.name for t, m in found if context.holds(t, m)}
-    return tuple(rule for rule in RULES if rule.holds(held))
+    return tuple(rule for rule in RULES if rule.holds(held)) if held else ()
 
 
 def triage(question: str, folded: str | None = None, deadline: Deadline = NO_DEADLINE) -> Verdict:

@@ -117,9 +117,18 @@ class Rule:
     kind: str
     reason: str
     ways: tuple[tuple[Term | AtLeast, ...], ...]
+    names: frozenset[str]  # every term's name: a rule none of whose terms holds is skipped at once
 
     def holds(self, held: set[str]) -> bool:
-        return any(all(p.holds(held) if isinstance(p, AtLeast) else p.name in held for p in way) for way in self.ways)
+        if self.names.isdisjoint(held):
+            return False
+        for way in self.ways:
+            for part in way:
+                if not (part.holds(held) if isinstance(part, AtLeast) else part.name in held):
+                    break
+            else:
+                return True
+        return False
 
     def terms(self) -> Iterable[Term]:
         for way in self.ways:
@@ -129,4 +138,6 @@ class Rule:
 
 def rule(kind: str, reason: str, *ways: Term | AtLeast | tuple) -> Rule:
     """A rule from its ways: each a single part, or a tuple of parts that must all hold."""
-    return Rule(kind, reason, tuple(w if isinstance(w, tuple) else (w,) for w in ways))
+    ways = tuple(w if isinstance(w, tuple) else (w,) for w in ways)
+    names = frozenset(t.name for way in ways for part in way for t in (part.terms if isinstance(part, AtLeast) else (part,)))
+    return Rule(kind, reason, ways, names)
