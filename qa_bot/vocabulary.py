@@ -47,6 +47,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from rapidfuzz.distance import Indel, OSA
 
 from .analysis import Analyzer
@@ -98,27 +99,31 @@ class Vocabulary:
     fallbacks: frozenset[tuple[str, ...]] = frozenset()
 
     @classmethod
-    def from_dict(cls, data: Mapping | None, analyzer: Analyzer | None = None, origin: str = "vocabulary") -> "Vocabulary":
+    def from_dict(cls, data: Mapping | None, analyzer: Analyzer | None = None, origin: str = "vocabulary",
+                  text: str | None = None) -> "Vocabulary":
+        """The vocabulary in ``data``; a refusal names ``origin`` and, given the file's ``text``, the line."""
         analyzer = analyzer or Analyzer()
         data = data or {}
+
+        def refuse(message: str, *keys) -> CorpusError:
+            return CorpusError(origin, message, None if text is None else _line_of(text, keys))
+
         if not isinstance(data, Mapping):
-            raise CorpusError(origin, "the vocabulary must be a mapping with same_as, not_covered, ask_a_clinician, "
-                              "context, ignore")
-        unknown = set(data) - set(SECTIONS) - {"ignore"}
+            raise refuse("the vocabulary must be a mapping with same_as, not_covered, ask_a_clinician, context, ignore")
+        unknown = sorted(map(str, set(data) - set(SECTIONS) - {"ignore"}))
         if unknown:
-            raise CorpusError(origin, f"unknown part(s) {', '.join(sorted(map(str, unknown)))}; "
-                              f"known: {', '.join(SECTIONS)}, ignore")
-        parts = _context(data.get("context"), analyzer, origin)
+            raise refuse(f"unknown part(s) {', '.join(unknown)}; known: {', '.join(SECTIONS)}, ignore", unknown[0])
+        parts = _context(data.get("context"), analyzer, refuse)
         for part in TOPIC_PARTS:
             entries = data.get(part) or {}
             if not isinstance(entries, Mapping):
-                raise CorpusError(origin, f"'{part}' must map a name to a list of phrases")
+                raise refuse(f"'{part}' must map a name to a list of phrases", part)
             phrases = []
             for target, items in entries.items():
                 if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
                     # YAML reads bare yes/no/on/off as true/false: say so, it is the usual cause.
-                    raise CorpusError(origin, f"{part} -> '{target}': give a list of phrases, each one text "
-                                      "(put words like yes, no, true, on, off in quotes)")
+                    raise refuse(f"{part} -> '{target}': give a list of phrases, each one text "
+                                 "(put words like yes, no, true, on, off in quotes)", part, target)
                 for item in items:
                     stems = _stems(analyzer, item)
                     if stems:
@@ -126,8 +131,8 @@ class Vocabulary:
             parts[part] = tuple(phrases)
         ignore = data.get("ignore") or []
         if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
-            raise CorpusError(origin, "'ignore' must be a list of words, each one text "
-                              "(put words like yes, no, true, on, off in quotes)")
+            raise refuse("'ignore' must be a list of words, each one text "
+                         "(put words like yes, no, true, on, off in quotes)", "ignore")
         return cls(ignore=frozenset(s for w in ignore for s in _stems(analyzer, w)), **parts)
 
     @classmethod
@@ -147,7 +152,7 @@ class Vocabulary:
             raise CorpusError(path, "the file is not UTF-8 text: save it with UTF-8 encoding",
                               raw[: exc.start].count(b"\n") + 1) from None
         data = load_yaml(text, path, "not valid YAML ({problem})", MAX_ENTRY_CHARS, MAX_ENTRIES)
-        return cls.from_dict(data, analyzer, str(path))
+        return cls.from_dict(data, analyzer, str(path), text)
 
     @classmethod
     def general(cls, analyzer: Analyzer | None = None) -> "Vocabulary":
@@ -192,6 +197,21 @@ def _stems(analyzer: Analyzer, phrase: str) -> tuple[str, ...]:
     return tuple(analyzer.term(w) for w in analyzer.words(phrase))
 
 
+def _line_of(text: str, keys: tuple) -> int:
+    """The line of the entry that ``keys`` (mapping keys from the top) lead to in the YAML ``text``,
+    or of the last one found on the way (1 for the top). Only for refusals: by then the text has
+    passed load_yaml's checks (no aliases, bounded depth, bounded size)."""
+    node, line = yaml.compose(text, Loader=yaml.SafeLoader), 1
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        match = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(key)), None)
+        if match is None:
+            break
+        line, node = match[0].start_mark.line + 1, match[1]
+    return line
+
+
 def _union(first: tuple, second: tuple) -> tuple:
     seen = set(first)
     return first + tuple(p for p in second if p not in seen)
@@ -206,13 +226,13 @@ def _general(path: Path, stem: bool, stop_words: frozenset[str]) -> Vocabulary:
 CONTEXT_KEYS = ("people", "verbs", "phrases")
 
 
-def _context(data, analyzer: Analyzer, origin: str) -> dict:
+def _context(data, analyzer: Analyzer, refuse) -> dict:
     """The ``context`` part: its people and verbs, and its phrases, as Vocabulary fields."""
     data = data or {}
     lists = [data.get(key) or [] for key in CONTEXT_KEYS] if isinstance(data, Mapping) else None
     if (lists is None or set(data) - set(CONTEXT_KEYS)
             or not all(isinstance(items, list) and all(isinstance(i, str) for i in items) for items in lists)):
-        raise CorpusError(origin, "'context' may have 'people', 'verbs' and 'phrases', each a list of words or phrases")
+        raise refuse("'context' may have 'people', 'verbs' and 'phrases', each a list of words or phrases", "context")
     people, verbs, phrases = ([s for s in (_stems(analyzer, i) for i in items) if s] for items in lists)
     return {"people": tuple(people), "verbs": tuple(verbs), "context": tuple((p, "context") for p in phrases)}
 

@@ -491,3 +491,19 @@ def test_a_phrase_of_small_words_follows_its_topic(bots):
 
 def test_personal_questions_stay_with_a_clinician_whatever_the_articles_say(bots):
     assert bots["cost"].reader.read("what dose should I get").ask_a_clinician
+
+
+@pytest.mark.parametrize("content,line", [
+    ("ignore: [help]\nsame_as:\n  injections: [shots]\n  botox: [yes, dysport]\n", 4),
+    ("same_as:\n  injections: [shots]\nnot_covered: [cost]\n", 3),
+    ("ignore: [help]\nsynonyms:\n  a: [b]\n", 2),
+    ("same_as:\n  injections: [shots]\ncontext:\n  people: gp\n", 3),
+    ("same_as:\n  injections: [shots]\nignore: {help: yes}\n", 3),
+    ("- not\n- a mapping\n", 1),
+])
+def test_a_misshapen_vocabulary_is_refused_with_file_and_line(tmp_path, content, line):
+    path = tmp_path / FILE_NAME
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CorpusError) as err:
+        Vocabulary.load(path)
+    assert str(err.value).startswith(f"{path}:{line}: ")
