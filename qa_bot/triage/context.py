@@ -39,7 +39,9 @@ CLEAR = patterns.compile(patterns.any_of(
     r"\b(?:gave|give|giving|gives|give) (?:me|him|her|us|them) (?:a |an )?(?:heart attack|stroke|seizure|fit|coronary)\b",
     r"\bheart (?:stopped|sank|skipped|missed)(?: a beat)?(?: when| at| for a second)?\b",
     r"\bchok\w* (?:on|over) (?:my|his|her|their|our) words\b", r"\bchoked up\b", r"\bchoking hazards?\b",
-    r"\bbleeding (?:money|me dry|us dry|them dry)\b", r"\bliterally died\b",
+    r"\b(?:nearly |almost )?(?:choked|choking|died|dying) (?:laughing|with laughter|from laughing)\b",
+    r"\bbleeding (?:money|me dry|us dry|them dry)\b",
+    r"\b(?:feel|felt|feels|feeling) like (?:i've|i have|i had|i was|i'd|i'm) (?:been )?(?:stabbed|shot|hit by a (?:bus|truck|train|lorry))\b", r"\bliterally died\b",
     r"\bgasping for (?:a |an )?(?:cup|drink|brew|cuppa|tea|coffee|pint|fag|cigarette|smoke)\b",
     r"\b(?:heat|sun|breast|back|brush|pen|key|golf|swimming) ?strokes?\b", r"\bstroke (?:volume|of (?:luck|genius|"
         r"midnight))\b",
@@ -77,6 +79,8 @@ CUES = (
          r"student|boy|girl)|pregnant|younger)\b",
          r"\bas a (?:baby|child|kid|teenager|teen|toddler|student|youngster)\b", r"\bbefore \d+ (?:years?|months?)\b",
          r"\b(?:died|die|dies|passed away) (?:of|from|with)\b", r"\bfamily history\b", r"\bonce had\b",
+         r"\b(?:doctor|doctors|gp|they|hospital|a&e|cardiologist|consultant|nurse|specialist)\b (?:[\w']+ ){0,2}(?:said|says|told me|"
+         r"thinks|diagnosed|confirmed|checked)\b",
          r"\bonce (?:when|before|as a|at school|at work|in my life)\b", r"\bone time\b",
          r"\b(?:after|since|following) (?:my|his|her|their|a|an|the) (?:(?:mild|minor|big|massive|bad|last|first|"
          r"previous) )?(?:stroke|strokes|heart attack|seizure|overdose|tia|mini[- ]?stroke|sepsis|meningitis|concussion|"
@@ -147,6 +151,9 @@ CUES = (
     _cue("asking how common it is", "info_back",
          r"\b(?:how (?:common|likely|rare|usual) is (?:that|this|it)|how often does (?:that|this) happen|is (?:that|this|"
          r"it) (?:true|common|rare|likely)|does (?:that|this) happen (?:often|a lot))\b"),
+    _cue("a fear of it", "info",
+         r"\b(?:scared|afraid|frightened|terrified|fear|fears|phobia|paranoid|worry|worried|anxious) (?:of|about) (?:having|getting|"
+         r"another|ever having|ever getting)\b", r"\b(?:fear|phobia) of\b"),
     _cue("asking whether an effect will pass", "info_back",
          r"\bwill (?:it|this|that|they) (?:settle|wear off|go back|go away|get better|improve|last|be permanent|come back)\b",
          r"\bis (?:it|this|that) permanent\b", r"\bhow long (?:will|does|do|should) (?:it|this|that|they) (?:last|take)\b"),
@@ -275,4 +282,4 @@ class Context:
         if t.setting:
             return True
         return not (self._framed(start) or self._in_clause("past", start) or self._in_clause("animal", start) or (not t.ongoing and self._in_clause("habit", start))
-                    or self._mild(start) or self._recovered(start))
+                    or self._mild(start) or (not t.lasting and self._recovered(start)))

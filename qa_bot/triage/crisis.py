@@ -33,6 +33,7 @@ WANTS_TO_DIE = thought(
     r"about|tempted) (?:to )?(?:die|end it|end things|end everything|ending it|ending things|ending everything|"
     r"not be here|disappear forever|be dead|not wake up|not exist)\b",
     r"\bbetter off (?:dead|if i (?:was|were) gone)\b",
+    r"\b(?:no one|nobody|noone) (?:would|will|'d|is going to|even) (?:miss|care about|notice|care if)\b",
     r"\bwish (?:i|he|she) (?:was|were|could be|'d be) dead\b",
     r"\bwish i (?:could )?(?:die|disappear|wasn't alive|was never born|wasn't here|hadn't been born)\b",
     rf"\b(?:take|taking|swallow|swallowing|took|taken|have|got|will take|'ll take) all (?:of )?{POSS} (?:pills|tablets|meds|"

@@ -1,19 +1,16 @@
-"""Emergencies that need a setting as well as a sign: an injury, something swallowed, diabetes, a
-pregnancy, a burn, a recent botulinum toxin injection, the eye, a small child. The setting says who
-or what ("hit his head", "32 weeks pregnant", "botox 4 days ago") and may lie in the past; the sign
-must be happening now ("now very drowsy", "baby hasn't moved today").
+"""Emergencies that need a setting as well as a sign: back pain, a fall or blow, a burn, a recent
+botulinum toxin injection, an injured eye. The setting says what happened ("hit his head", "botox 4
+days ago") and may lie in the past; the sign must be happening now ("now very drowsy").
 
 Every kind names its source: a section of docs/red-flags.md and the public pages listed there.
 """
 
 from __future__ import annotations
 
-from .crisis import ON_PURPOSE
-from .emergencies import (BLOOD, BLURRED, FACE_SWELLING, HARD_TO_BREATHE, HEAVY_BLEEDING, HOARSE, LIMB_CANT, NO_URINE,
-                          SEIZURE_NOW, SPEECH, SPEECH_HARD, SWALLOWING, SWALLOWING_HARD)
-from .lexicon import AtLeast, one_of, rule, term
-from .signs import (BABY, BREATHLESS, CHILD, COLLAPSED, CONFUSED, DROWSY, FAINT, FAST_HEART, FEVER, FLOPPY, HARD_TO_WAKE,
-                    HEADACHE, NAUSEA, NONSENSE, UNRESPONSIVE, VOMITING)
+from .emergencies import (BLURRED, HARD_TO_BREATHE, HOARSE, LIMB_CANT, SEIZURE_NOW, SPEECH, SPEECH_HARD, SWALLOWING,
+                          SWALLOWING_HARD)
+from .lexicon import one_of, rule, term
+from .signs import BABY, BREATHLESS, COLLAPSED, CONFUSED, DROWSY, FLOPPY, HARD_TO_WAKE, NONSENSE, UNRESPONSIVE, VOMITING
 
 LIMBS = r"(?:legs?|arms?|hands?|feet|foot|fingers|toes|lower body|body)"
 
@@ -68,7 +65,8 @@ CAUDA_EQUINA = rule("emergency",
 # pupils, a fit, or blood thinners.
 ACCIDENT = term("a fall, dive, crash or blow",
                 r"\b(?:fell|fallen|fall|falling|slipped|tripped|dived|dove|diving|crash\w*|accident|tackled|landed|thrown|"
-                r"came off|knocked (?:off|over|down)|hit by|run over|collided|collision|jumped|rolled off)\b", setting=True)
+                r"came off|knocked (?:off|over|down)|hit by|run over|collided|collision|jumped|rolled off)\b", setting=True,
+                unless=r" (?:asleep|pregnant|ill|sick|in love|out with|apart|behind|for it|through|short|back on)\b")
 SPINAL_SIGN = term(
     "limbs numb or can't move",
     rf"\b(?:can't|cannot|couldn't|unable to|can not) (?:feel|move|wiggle|lift) (?:(?:my|his|her|their|both|the) )?{LIMBS}\b",
@@ -82,9 +80,21 @@ SPINAL_SIGN = term(
     r"\b(?:can't|cannot) (?:stand up|get up|walk|stand or walk)\b")
 SPINAL = rule("emergency", "spinal injury", (ACCIDENT, SPINAL_SIGN))
 
+# The ambulance services' 999 lists (docs/red-flags.md, cross-cutting: SWASFT https://www.swast.nhs.uk/when-to-call-999,
+# "major trauma such as a stabbing or a fall from height") and ACEP's "bone through the skin".
+SERIOUS_INJURY = term(
+    "a serious injury",
+    r"\b(?:cut|chopped|sliced|ripped|torn|severed) (?:[\w']+ ){0,2}(?:finger|fingers|thumb|toe|toes|hand|arm|leg|foot|ear) off\b",
+    r"\b(?:finger|thumb|toe|hand|arm|leg|foot)s? (?:has been |was |got |is )?(?:cut|chopped|ripped|torn|hanging) off\b",
+    r"\bbones? (?:is |are )?(?:sticking|poking|coming|showing) (?:out|through)\b",
+    r"\b(?:leg|arm|ankle|wrist|knee) (?:is |looks )?(?:bent|twisted|pointing) the wrong way\b",
+    r"\b(?:been |was |got )?(?:stabbed|shot)\b (?:in|with|by)\b", r"\b(?:gunshot|stab) wound\b", r"\bimpaled\b",
+    r"\b(?:fell|fallen|jumped) (?:from|off) (?:a |the )?(?:height|roof|balcony|scaffolding|building|cliff|bridge)\b")
+SERIOUS_INJURIES = rule("emergency", "serious injury", SERIOUS_INJURY)
 HEAD_HIT = term(
     "a head injury",
-    r"\b(?:hit|banged|bumped|knocked|bashed|smacked|whacked|cracked|struck|hurt|injured) (?:[\w']+ ){0,2}(?:his|her|my|"
+    r"\b(?:hit|hitting|banged|banging|bumped|bumping|knocked|knocking|bashed|bashing|smacked|whacked|cracked|struck|hurt|"
+    r"hurting|injured) (?:[\w']+ ){0,2}(?:his|her|my|"
     r"their|its|the back of (?:his|her|my) )?head\b",
     r"\b(?:bang|bump|knock|blow|hit|injury|trauma) (?:on|to) (?:the |his |her |my )?head\b", r"\bhead (?:injury|trauma|"
     r"wound)\b",
@@ -107,171 +117,8 @@ HEAD_SIGN = term(
     r"\b(?:can't|cannot) remember\b")
 HEAD_INJURY = rule("emergency", "head injury with warning signs",
                    (HEAD_HIT, one_of(HEAD_SIGN, VOMITING, DROWSY, HARD_TO_WAKE, CONFUSED, NONSENSE, SEIZURE_NOW, FLOPPY,
-                                     COLLAPSED, UNRESPONSIVE, SPEECH, BLURRED)))
-
-# --- 14. Overdose and poisoning, a child who swallowed something ------------------------------------------
-# docs/red-flags.md section 14: NHS "Poisoning" (copy at https://richmondgpalliance.co.uk/health-a-z/?condition=poisoning%2F),
-# NHS Healthier Together "Poisoning / accidental swallowing"
-# (https://www.oxfordshire-healthiertogether.nhs.uk/parentscarers/keeping-your-child-safe/poisoningaccidental-swallowing),
-# Alder Hey "Swallowed something" (button batteries and magnets: https://www.alderhey.nhs.uk/conditions/symptoms-checker/swallowed-something/),
-# North Tees NHS paracetamol leaflet (more than 8 tablets in 24 hours: https://www.nth.nhs.uk/resources/paracetamol-safety-for-adults/).
-MEDICINES = (r"(?:pills?|tablets?|capsules?|meds|medicines?|medications?|painkillers?|sleeping (?:pills|tablets)|paracetamol|"
-             r"acetaminophen|tylenol|calpol|ibuprofen|aspirin|codeine|co-codamol|tramadol|oxycodone|morphine|insulin|"
-             r"antidepressants?|sertraline|citalopram|fluoxetine|amitriptyline|diazepam|valium|xanax|zopiclone|benzos|"
-             r"opioids?|heroin|fentanyl|methadone|iron|vitamins?|gummies|pens|drugs)")
-POISONS = (r"(?:bleach|detergent|(?:dishwasher|washing[- ]up|laundry|fabric|cleaning|toilet|floor|window) (?:liquid|detergent|"
-           r"powder|softener|fluid|spray|gel|rinse aid)|rinse aid|descaler|dishwasher (?:tablet|tab|pod|capsule)s?|washing (?:machine )?(?:tablet|pod|capsule|liquid|powder)s?|"
-           r"laundry (?:pod|capsule|tablet|liquid)s?|liquid (?:capsule|pod)s?|button batter(?:y|ies)|batter(?:y|ies)|"
-           r"coin cells?|magnets?|magnet balls|rat poison|poison\w*|weed ?killer|antifreeze|anti-freeze|white spirit|"
-           r"paraffin|petrol|turps|cleaning (?:stuff|products?|fluid|liquid|spray)|(?:drain|oven|toilet) cleaner|cleaner|"
-           r"e-?cig (?:liquid|refill|juice)s?|vape (?:liquid|juice|oil|refill)s?|e-?cig refills?|refills? for (?:my|his|"
-           r"her|the) (?:vape|e-?cig)|nicotine|(?:liquid|refill) from (?:an |the )?e-?cig\w*|hand (?:gel|sanitiser|"
-           r"sanitizer)|essential oils?|pesticide|slug pellets)")
-OVERDOSED = term("overdosed",
-                 r"\b(?:overdosed|overdosing|have overdosed|'ve overdosed|has overdosed|took an overdose|"
-                 r"taken an overdose|had an overdose|od'd|oded|od'ed)\b")
-TOO_MUCH = term(
-    "took too much",
-    r"\b(?:took|taken|take|had|swallowed|ate|eaten|used|injected|given|gave (?:her|him|them))\b (?:[\w']+ ){0,2}(?:way |"
-    r"far |a lot |much |many )?too (?:many|much)\b",
-    rf"\btoo (?:many|much) (?:of )?(?:(?:my|his|her|their|the) )?(?:[\w']+ )?{MEDICINES}\b")
-QUANTITY = (r"(?:about|like|around|over|maybe|roughly|at least|nearly|almost|all|the|a|an|whole|full|entire|of|my|his|her|their|"
-            r"rest|load|loads|lots|bunch|handful|handfuls|few|\d+|twenty|thirty|forty|fifty|sixty|hundred|dozen|dozens|"
-            r"two|three|four|five|bottle|bottles|pack|packs|packet|packets|box|boxes|strip|strips|blister|tub|jar|"
-            r"tramadol|insulin)")
-_LOTS = frozenset(b"all whole full entire rest load loads lots bunch handful handfuls dozen dozens bottle bottles pack packs "
-                  b"packet packets box boxes strip strips tub jar twenty thirty forty fifty sixty hundred".split())
-
-
-def _many(m) -> bool:
-    """A handful or a container's worth, or ten or more: not a dose ("10 mg") and not "2 tablets"."""
-    words = m.group(0).split()
-    if any(w in (b"mg", b"mcg", b"ml", b"units", b"milligrams", b"micrograms") for w in words):
-        return False
-    return any(w in _LOTS or (w.isdigit() and int(w) >= 10) for w in words)
-
-
-PILL_COUNT = term(
-    "took a lot of tablets",
-    rf"\b(?:took|taken|swallowed|ate|eaten|had|downed|necked|popped|"
-    rf"taking) (?:{QUANTITY} ){{1,6}}(?:[\w']+ ){{0,2}}{MEDICINES}\b",
-    rf"\b(?:took|taken|swallowed|ate|eaten|had|downed|necked|popped|taking) all (?:of )?(?:my|his|her|their|the) \w+\b",
-    
-    accept=_many)
-LOADS_OF_IT = term(
-    "took loads of it",
-    rf"\b(?:took|taken|had|swallowed|injected|given|used)\b (?:[\w']+ ){{0,3}}{MEDICINES}\b[^.?!]{{0,30}}\b(?:loads|lots|"
-    rf"a lot|a load|heaps|"
-    r"handfuls?|the lot) of (?:it|them)\b")
-DOUBLE_DOSE = term("a double dose",
-                   r"\b(?:took|taken|given|gave|had) (?:[\w']+ ){0,4}(?:twice|double|two doses|2 doses|an extra dose|extra doses?)\b",
-                   r"\bdouble (?:dose|dosed)\b")
-SLOW_PULSE = term("slow pulse or pinpoint pupils",
-                  r"\b(?:pulse|heart ?rate|heartbeat|heart) (?:is )?(?:(?:very|really|so|dangerously) )?(?:slow|low|weak)\b",
-                  r"\bpinpoint pupils\b", r"\bbreathing (?:is )?(?:(?:really|very) )?slow\b")
-EMPTY_PACKETS = term("empty packets around them",
-                     r"\bempty (?:pill |tablet |medicine )?(?:bottles?|packets?|packs?|boxes|blister packs?|strips)\b")
-SWALLOWED_POISON = term(
-    "swallowed something harmful",
-    rf"\b(?:swallowed|swallow|ate|eaten|eating|drank|drunk|drinking|chewed|chewing|licked|sucked|sucking|got into|"
-    rf"gotten into|got hold of|had some|swallowing)\b (?:[\w']+ ){{0,5}}{POISONS}\b",
-    r"\b(?:been|being|got|was|were) poisoned\b", r"\bpoisoned (?:him|her|them|my ?self)\b")
-CHILD_MEDICINES = term(
-    "a child got into medicines",
-    rf"\b(?:swallowed|swallow|ate|eat|eats|eaten|eating|drank|drink|drunk|chewed|chewing|got into|gotten into|got hold of|"
-    rf"into)\b (?:[\w']+ ){{0,5}}{MEDICINES}\b",
-    rf"\b(?:took|taken|has taken) (?:some|a few|one|two|several|all|a handful) (?:of )?(?:my|our|mum's|dad's|nan's|gran's|"
-    rf"granny's|grandma's|grandad's|grandpa's|someone's|the wrong|her mum's|his dad's|mums|dads|"
-    rf"grandmas) (?:[\w']+ )?{MEDICINES}\b",
-    rf"\b(?:found|got hold of|got into|opened|got at)\b (?:[\w']+ ){{0,5}}{MEDICINES}\b (?:[\w']+ ){{0,4}}(?:and )?(?:ate|"
-    rf"eaten|swallowed|drank|"
-    r"chewed|had some|took some|taken some|had one|took one|some are missing|not sure how many)\b")
-GAS_ALARM = term("carbon monoxide alarm going off",
-                 r"\b(?:co|carbon monoxide|gas) (?:alarm|detector) (?:is |keeps |has been |started |went |"
-                 r"has gone )?(?:beeping|going off|sounding|ringing|went off|gone off|alarming)\b",
-                 r"\bsmell (?:of )?gas\b")
-OVERDOSE = rule(
-    "emergency",
-    "overdose or poisoning", OVERDOSED, TOO_MUCH, PILL_COUNT, LOADS_OF_IT, SWALLOWED_POISON, (CHILD, CHILD_MEDICINES),
-    (DOUBLE_DOSE, one_of(SLOW_PULSE, FAINT, DROWSY, CONFUSED, VOMITING, FAST_HEART)),
-    (EMPTY_PACKETS, one_of(DROWSY, HARD_TO_WAKE, UNRESPONSIVE, CONFUSED, COLLAPSED)),
-    (GAS_ALARM, one_of(HEADACHE, NAUSEA, FAINT, VOMITING, DROWSY, COLLAPSED, CONFUSED)))
-# On purpose, it is a crisis too (docs/red-flags.md section 19: "taken an overdose" -> 999 or A&E).
-INTENTIONAL_OVERDOSE = rule("crisis", "intentional overdose",
-                            (ON_PURPOSE, one_of(OVERDOSED, TOO_MUCH, PILL_COUNT, SWALLOWED_POISON)))
-
-# --- 15. Diabetic emergencies ----------------------------------------------------------------------------
-# docs/red-flags.md section 15: NHS "Hypoglycaemia - treatment" as quoted (https://medizzy.com/feed/36167419),
-# St John Ambulance diabetic emergencies, NHS "Diabetic ketoacidosis" (copy at
-# https://clearchemist.co.uk/az-health/diabetic-ketoacidosis/symptoms-of-diabetic-ketoacidosis). With
-# diabetes: confused, drowsy, unconscious or fitting; not coming up after sugar; vomiting, fast or deep
-# breathing, breath smelling of pear drops.
-DIABETES = term("diabetes",
-                r"\b(?:diabetic|diabetes|type ?(?:1|one|2|two)|t1d?|insulin|hypo|hypos|hyper|dka|ketones?|blood sugars?|"
-                r"sugars?|glucose|bm|meter|cgm|libre|dexcom)\b", setting=True)
-DIABETIC_SIGN = term(
-    "a diabetic emergency sign",
-    r"\b(?:pear drops|fruity (?:breath|smell)|nail varnish|acetone)\b", r"\b(?:acting|seems|looks) drunk\b",
-    r"\baggressive\b",
-    r"\b(?:not|isn't|won't|still not|hasn't|not) (?:coming|going|come|gone) (?:back )?up\b",
-    r"\bstill (?:low|shaking|sweaty|shaky)\b",
-    r"\bvision (?:is )?going\b", r"\bbreathing (?:fast|deep|deeply|heavily)\b", r"\bbarely conscious\b",
-    r"\bketones (?:are |is |of )?(?:[3-9](?:\.\d)?|high|very high)\b")
-DIABETIC = rule("emergency", "diabetic emergency",
-                (DIABETES, one_of(DIABETIC_SIGN, CONFUSED, NONSENSE, DROWSY, HARD_TO_WAKE, UNRESPONSIVE, COLLAPSED, SEIZURE_NOW,
-                                  VOMITING, SWALLOWING)))
-
-# --- 16. Pregnancy emergencies ------------------------------------------------------------------------
-# docs/red-flags.md section 16: University Hospitals Birmingham "When to call the midwife"
-# (https://www.uhb.nhs.uk/services/maternity/when-to-call-the-midwife.htm), NHS Healthier Together
-# bleeding and reduced movements, nhs.uk "Pre-eclampsia - symptoms" (https://www.nhs.uk/conditions/pre-eclampsia/symptoms/),
-# CDC Hear Her, NY State DoH. Heavy bleeding or bleeding with pain, severe or constant tummy pain,
-# the baby moving less or not at all, waters breaking early, a severe headache with vision problems or
-# sudden swelling, a fit, a fall, the baby coming now.
-PREGNANT = term("pregnant",
-                r"\b(?:pregnant|pregnancy|expecting|in labou?r|my waters|contractions|due date|midwife|weeks gone)\b",
-                r"\b\d+ ?(?:weeks?|wks?) (?:pregnant|gone|along)\b", r"\b(?:[1-4]\d) weeks\b", setting=True)
-BELLY_PAIN = term(
-    "severe tummy pain",
-    r"\b(?:severe|bad|terrible|sharp|constant|stabbing|agonising|agonizing|really bad|excruciating|"
-    r"awful)\b (?:[\w']+ ){0,2}(?:tummy|belly|stomach|abdominal|pelvic|lower tummy|side) (?:pain|ache|cramps?)\b",
-    r"\b(?:tummy|belly|stomach|abdominal) (?:pain|cramps?)\b",
-    r"\bpain (?:in )?(?:one side of my (?:belly|tummy)|my shoulder tip|(?:the )?shoulder tip)\b",
-    r"\bshoulder tip pain\b", r"\bpain in my shoulder tip\b",
-    r"\b(?:belly|tummy|bump|stomach) (?:is |feels )?(?:hard as a rock|rock hard|very hard)\b",
-    r"\b(?:bad|severe|strong|painful) cramps\b", r"\bsharp pain\b")
-NO_MOVEMENTS = term(
-    "baby moving less",
-    r"\bbaby (?:hasn't|has not|hadn't|isn't|is not|not|stopped|has stopped) (?:[\w']+ )?(?:mov\w*|kick\w*)\b",
-    r"\b(?:haven't|have not|can't|cannot|barely|hardly|not) (?:felt|feel|feeling) (?:[\w']+ ){0,2}(?:baby|him|her|it|"
-    r"any (?:kicks|movements?))\b",
-    r"\b(?:movements?|kicks) (?:are |have )?(?:(?:much|a lot|far|really|very) )?(?:less|fewer|reduced|slowed|stopped|"
-    r"weaker|changed)\b",
-    r"\b(?:less|reduced|fewer|no) (?:fetal |foetal |baby )?(?:movements?|kicks)\b", absence=True)
-
-
-WATERS = term("waters broken", r"\bwaters? (?:have |has )?(?:just )?(?:broke|broken|gone|went|burst|popped)\b",
-              r"\bleaking fluid\b")
-PRETERM = term("before 37 weeks", r"\b(?:only |just )?(?:[1-9]|[12]\d|3[0-6]) ?(?:weeks?|wks?)\b",
-               r"\b(?:too early|premature|preterm)\b",
-               setting=True)
-PRE_ECLAMPSIA = term("vision problems or sudden swelling",
-                     r"\b(?:flashing lights|seeing (?:spots|stars|flashes)|spots in front of (?:my|her) eyes|"
-                     r"blurred vision|blurry vision|vision problems)\b",
-                     r"\bpain (?:just )?(?:below|under) (?:my|her) ribs\b")
-BAD_HEADACHE = term("a bad headache",
-                    r"\b(?:bad|severe|terrible|awful|really bad|splitting|pounding|horrible) headache\b",
-                    r"\bheadache (?:that )?(?:won't|will not) go\b")
-BABY_COMING = term("the baby coming now", r"\b(?:the )?cord (?:is )?(?:hanging|coming|come|came) out\b", r"\bbaby (?:is )?(?:coming|crowning|coming out)(?: now| out)?\b",
-                   r"\bhead is (?:out|coming|crowning)\b",
-                   r"\b(?:can see the head|giving birth (?:now|in the car|at home))\b")
-PREGNANCY = rule(
-    "emergency", "pregnancy emergency", BABY_COMING,
-    (PREGNANT, one_of(HEAVY_BLEEDING, NO_MOVEMENTS, SEIZURE_NOW)),
-    (PREGNANT, BLOOD, one_of(BELLY_PAIN, FAINT)),
-    (PREGNANT, BELLY_PAIN, one_of(FAINT, COLLAPSED)),
-    (PREGNANT, WATERS, PRETERM),
-    (PREGNANT, BAD_HEADACHE, one_of(PRE_ECLAMPSIA, FACE_SWELLING)), (PREGNANT, PRE_ECLAMPSIA, FACE_SWELLING))
+                                     COLLAPSED, UNRESPONSIVE, SPEECH, BLURRED)),
+                   (ACCIDENT, one_of(DROWSY, HARD_TO_WAKE, UNRESPONSIVE, CONFUSED, NONSENSE)))
 
 # --- 17. Severe burns -------------------------------------------------------------------------------------
 # docs/red-flags.md section 17: NHS GGC Royal Hospital for Children "Burns and scalds"
@@ -282,7 +129,7 @@ PREGNANCY = rule(
 # legs, feet, chest or genitals; smoke inhalation (hoarse voice, coughing black); burns in small children.
 BURN = term("a burn",
             r"\b(?:burn|burns|burnt|burned|scald\w*|electrocuted|electric shock|fire|flames?|kettle|boiling (?:water|oil)|"
-            r"hot (?:tea|coffee|water|oil|fat|pan|drink)|chip pan|bonfire|firework|blaze)\b",
+            r"hot (?:tea|coffee|water|oil|fat|pan|drink)|chip pan|bonfire|firework|blaze|smoke|fumes)\b",
             r"\b(?:cup|mug|pot|pan|kettle|jug|bowl) of (?:hot |boiling )?(?:tea|coffee|water|soup|oil|noodles)\b", setting=True)
 SEVERE_BURN = term(
     "a severe burn",
@@ -350,40 +197,4 @@ HALOS = term("halos around lights",
              r"\brainbow halos\b")
 EYE = rule("emergency", "eye emergency", (EYE_INJURY, CANT_SEE), (EYE_PAIN, one_of(VOMITING, HALOS, BLURRED)))
 
-# --- the seriously ill or dehydrated small child --------------------------------------------------------
-# docs/red-flags.md "Seriously ill child" (cross-cutting, NHS: floppy, won't wake, a baby under 8 weeks
-# you are very worried about), section 11 (sepsis under-5 list: no wee or wet nappy for 12 hours, not
-# feeding, vomiting repeatedly; two of these together in a baby or toddler), and NHS Healthier Together
-# "Fever" (https://frimley-healthiertogether.nhs.uk/health-for-young-people/demo/fever-high-temperature):
-# a baby under 3 months with a temperature of 38C or more -> A&E or 999.
-
-
-def _under_three_months(m) -> bool:
-    number = next((w for w in m.group(0).split() if w.isdigit()), None)
-    if number is None:
-        return True  # "newborn"
-    weeks = int(number) * (4 if b"month" in m.group(0) else 1) // (7 if b"day" in m.group(0) else 1)
-    return weeks < 13
-
-
-YOUNG_BABY = term("a baby under 3 months",
-                  r"\b\d+ (?:weeks?|days?|months?) old\b",
-                  r"\b(?:baby|son|daughter|he|she)(?:'s| is) (?:only )?\d+ (?:weeks?|days?)\b",
-                  r"\bnewborn\b", setting=True, accept=_under_three_months)
-DEHYDRATION = term(
-    "a dehydration sign",
-    r"\b(?:no|hasn't had a|not had a|haven't had a|hasn't had any|no wet) (?:wet )?(?:nappy|nappies)\b",
-    r"\bnappies (?:are |have been )?dry\b",
-    r"\bdry nappies\b", r"\bsunken (?:soft spot|fontanelle|eyes)\b", r"\b(?:soft spot|fontanelle) (?:is )?sunken\b",
-    r"\bno tears\b",
-    r"\bdry (?:lips|mouth)\b", r"\byellow(?:ish)? skin\b", r"\bskin (?:looks |is )?yellow\w*")
-NOT_FEEDING = term("not feeding",
-                   r"\b(?:won't|refusing|refuses|refused|not|isn't|hasn't been|stopped|won't take (?:any|his|"
-                   r"her)) (?:[\w']+ )?(?:feed\w*|drink\w*|eat\w*|bottles?|milk)\b", absence=True)
-VOMITING_ALL = term("vomiting everything",
-                    r"\bvomiting (?:everything|nonstop|non-stop|all day|constantly|repeatedly|all night)\b",
-                    r"\b(?:can't|cannot|won't) keep (?:anything|any milk|feeds?) down\b")
-ILL_CHILD = rule("emergency", "seriously ill child",
-                 (BABY, AtLeast(2, (DEHYDRATION, NOT_FEEDING, VOMITING_ALL, DROWSY, NO_URINE, FLOPPY))), (YOUNG_BABY, FEVER))
-
-RULES = (CAUDA_EQUINA, SPINAL, HEAD_INJURY, OVERDOSE, DIABETIC, PREGNANCY, BURNS, TOXIN_SPREAD, EYE, ILL_CHILD)
+RULES = (CAUDA_EQUINA, SPINAL, SERIOUS_INJURIES, HEAD_INJURY, BURNS, TOXIN_SPREAD, EYE)

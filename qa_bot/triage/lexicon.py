@@ -36,6 +36,7 @@ class Term:
     - ``setting``: who or what the sign happened to ("after my botox", "32 weeks pregnant"). A
       setting is true of the past by nature, so it is only undone by a denial, a hypothetical or
       fiction, never by "last week" or a question about signs.
+    - ``lasting``: feeling fine does not undo it (an overdose harms hours later, docs/red-flags.md 14).
     - ``ongoing``: a habit does not undo it ("I sometimes feel suicidal" is a crisis all the same).
     - ``unless``: a match counts only where this pattern does not match right after it (RE2 has no
       look-ahead).
@@ -48,6 +49,7 @@ class Term:
     absence: bool = False
     setting: bool = False
     ongoing: bool = False
+    lasting: bool = False
     unless: Pattern | None = None
     accept: Callable | None = None
 

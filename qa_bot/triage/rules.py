@@ -1,17 +1,16 @@
 """The red-flag rules, in the order they are tried, and the finder for all their terms.
 
 A crisis comes first, wherever its words are in the message: its reply gives the crisis line as well
-as the emergency message. Then the emergencies by kind (emergencies.py, injuries.py), then the worst
-pain ever and a plain request for an ambulance.
+as the emergency message. Then the emergencies by kind (emergencies.py, infection.py, injuries.py,
+poisoning.py, maternity.py), then the worst pain ever and a plain request for an ambulance.
 """
 
 from __future__ import annotations
 
+from . import emergencies, infection, injuries, maternity, poisoning
 from .crisis import CRISIS, SELF_HARM_NOW
-from .emergencies import RULES as BODY_RULES
-from .injuries import INTENTIONAL_OVERDOSE
-from .injuries import RULES as SETTING_RULES
 from .lexicon import Finder, Term, rule
+from .poisoning import INTENTIONAL_OVERDOSE
 from .signs import CALL_FOR_HELP, SEVERE_PAIN
 
 # Cross-cutting 999 lists in docs/red-flags.md: "sudden or severe pain" (ACEP, as republished at
@@ -19,7 +18,8 @@ from .signs import CALL_FOR_HELP, SEVERE_PAIN
 WORST_PAIN = rule("emergency", "worst pain ever", SEVERE_PAIN)
 ASKING_FOR_HELP = rule("emergency", "asking for emergency help", CALL_FOR_HELP)
 
-RULES = (CRISIS, SELF_HARM_NOW, INTENTIONAL_OVERDOSE, *BODY_RULES, *SETTING_RULES, WORST_PAIN, ASKING_FOR_HELP)
+RULES = (CRISIS, SELF_HARM_NOW, INTENTIONAL_OVERDOSE, *emergencies.RULES, *infection.RULES, *injuries.RULES, *poisoning.RULES,
+         *maternity.RULES, WORST_PAIN, ASKING_FOR_HELP)
 
 
 def _terms(rules) -> tuple[Term, ...]:

@@ -22,10 +22,11 @@ BABY = term("baby", r"\b(?:baby|babies|infant|newborn|toddler|little one)\b", r"
 # --- general signs (cross-cutting 999 lists; sepsis, meningitis, head injury, diabetes) ------------
 FEVER = term("fever",
              r"\b(?:fever|feverish|febrile|high temperature|(?:a|got a|has a|have a|had a|running a) temperature|"
-             r"temperature (?:of|is|was|went up to|up to|over) (?:\d|high)|temperatures? (?:of |is |at |"
+             r"temperature (?:of|is|was|went up to|up to|over) (?:really |very |so )?(?:\d|high)|temperatures? (?:of |is |at |"
              r"reading )?(?:3[89]|4[0-2]|10[0-6])|burning up|(?:very|really|so) hot|hot to (?:the )?touch|(?:3[89]|"
              r"4[0-2])(?:\.\d)? ?(?:degrees|c)\b|(?:10[1-6])(?:\.\d)? ?(?:degrees|f)\b)")
 CONFUSED = term("confused", r"\b(?:confused|confusion|disorientated|disoriented|muddled|delirious|incoherent|mumbling|"
+                r"hallucinat\w*|seeing things|"
                 r"talking (?:nonsense|gibberish|rubbish|funny)|(?:can't|couldn't) think (?:straight|clearly)|"
                 r"acting (?:very |really |so )?(?:strange|strangely|weird|weirdly|odd|oddly|drunk|confused)|seems drunk|"
                 r"(?:keeps )?asking the same (?:questions?|things?) (?:over|again)|(?:can't|"
@@ -47,6 +48,10 @@ VOMITING = term("vomiting", r"\b(?:vomit\w*|throwing up|threw up|thrown up|pukin
                 r"\b(?:being|been|was|is|keeps being) sick (?:twice|again|everywhere|all (?:day|night)|\d+ times|a lot|"
                 r"lots)?\b",
                 r"\bcan't keep (?:anything|food|water|fluids) down\b")
+VOMITING_ALL = term("vomiting everything",
+                    r"\bvomiting (?:everything|nonstop|non-stop|all day|constantly|repeatedly|all night)\b",
+                    r"\b(?:can't|cannot|won't) keep (?:anything|any milk|feeds?|food|water|fluids) down\b",
+                    r"\b(?:can't|cannot|won't) stop (?:vomiting|being sick|throwing up)\b")
 NAUSEA = term("nausea", r"\b(?:nausea|nauseous|nauseated|queasy)\b", r"\bfeel(?:s|ing)? (?:very |really |so )?sick\b")
 SWEATY = term("sweating", r"\b(?:sweating|sweaty|clammy|cold sweats?|drenched in sweat|pouring with sweat)\b")
 PALE = term("pale or grey", r"\b(?:grey|gray|ashen|pale|white as a sheet|pallid|greyish)\b")
@@ -81,7 +86,8 @@ UNRESPONSIVE = term("unresponsive",
                     r"\b(?:can't|couldn't|cannot) (?:get (?:him|her|them) to )?(?:wake|rouse) (?:[\w']+ ){0,2}(?:up)?",
                     r"\b(?:not|isn't|aren't|won't|wont|stopped|no longer|doesn't|not really) (?:respond\w*|answering|"
                     r"reacting|react\w*|waking|waking up|coming round|coming to|opening (?:his|her|their) eyes)\b",
-                    r"\bwon't (?:respond|answer|react)\b",
+                    r"\bwon't (?:respond|answer|react)\b", r"\b(?:can't|cannot|couldn't) get (?:any |a )?(?:response|answer|reaction)\b",
+                    r"\bno (?:response|reaction)\b",
                     r"\b(?:he|she|they|he's|she's|they're|him|her|baby|and|but) (?:is |are |'s )?(?:not|isn't|aren't|"
                     r"stopped|no longer) moving\b",
                     r"\b(?:won't|isn't|not|hasn't|didn't) (?:come|coming|came) (?:round|around|to)\b",

@@ -53,7 +53,7 @@ WORDS = {
     "breating": "breathing", "breahting": "breathing", "fittin": "fitting", "shakin": "shaking",
     "dyin": "dying", "throwin": "throwing", "drowsey": "drowsy", "dizzey": "dizzy",
     "epi pen": "epipen", "epi-pen": "epipen", "pils": "pills", "hart attack": "heart attack",
-    "heart attact": "heart attack", "collasped": "collapsed", "colapsed": "collapsed",
+    "heart attact": "heart attack", "atack": "attack", "attak": "attack", "attac": "attack", "collasped": "collapsed", "colapsed": "collapsed",
     "past out": "passed out", "poisen": "poison", "poision": "poison", "preggers": "pregnant",
     "preggo": "pregnant", "nappys": "nappies", "diaper": "nappy", "diapers": "nappies",
     "mom": "mum", "mommy": "mum", "mummy": "mum", "daddy": "dad",
