@@ -3,7 +3,10 @@
 ``tests/questions/triage-cases.jsonl`` (456 messages: 229 emergencies or crises happening now, 227
 traps and ordinary questions with alarming words in them) was written blind, by someone who saw no
 code and no dev set; the rules were then built from docs/red-flags.md and this table. Each message is
-a case of its own, so a regression names the message. ``../shared/eval/triage-dev.jsonl`` (120) is
+a case of its own, so a regression names the message. ``tests/questions/triage-own.jsonl`` (632)
+holds six batches of new messages we wrote while building the rules, in other words than the blind
+table; each batch was scored before its misses were fixed (first sight: 74-91% recall, 0-7% false
+alarms), so it is a regression table, not a measure. ``../shared/eval/triage-dev.jsonl`` (120) is
 read in place and judged as ``qa-bot eval`` judges it.
 """
 
@@ -20,9 +23,17 @@ from qa_bot.triage import triage
 from conftest import PROJECT_ROOT, SHARED, shared_text
 
 TABLE = PROJECT_ROOT / "tests" / "questions" / "triage-cases.jsonl"
+OWN = PROJECT_ROOT / "tests" / "questions" / "triage-own.jsonl"
 TRIAGE_DEV = SHARED / "eval" / "triage-dev.jsonl"
-CASES = [json.loads(line) for line in TABLE.read_text(encoding="utf-8").splitlines() if line.strip()]
 URGENT = ("emergency", "crisis")
+
+
+def _read(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+CASES = _read(TABLE)
+ALL_CASES = CASES + _read(OWN)
 
 
 def test_the_table_is_big_and_covers_every_kind():
@@ -32,13 +43,13 @@ def test_the_table_is_big_and_covers_every_kind():
     assert min(kinds.values()) >= 5, kinds  # every kind of emergency and of trap, several times
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "urgent"],
+@pytest.mark.parametrize("case", [c for c in ALL_CASES if c["expect"] == "urgent"],
                          ids=lambda c: f"{c['kind']}:{c['message'][:50]}")
 def test_an_emergency_happening_now_is_urgent(case):
     assert triage(case["message"]).kind in URGENT
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "not_urgent"],
+@pytest.mark.parametrize("case", [c for c in ALL_CASES if c["expect"] == "not_urgent"],
                          ids=lambda c: f"{c['kind']}:{c['message'][:50]}")
 def test_a_trap_or_an_ordinary_question_is_not_urgent(case):
     assert triage(case["message"]).kind not in URGENT

@@ -308,7 +308,7 @@ HEAVY_BLEEDING = term(
     r"bandages?|dressings?|tea towels?|tissues)\b",
     r"\bsoaking (?:through )?a pad (?:every|an|in)\b", r"\bblood everywhere\b",
     r"\btoilet (?:bowl )?(?:is )?full of blood\b",
-    r"\bpassing (?:big |large )?clots\b")
+    r"\bpassing (?:big |large )?clots\b", r"\bbleed\w*\b[^.?!]{0,30}\b(?:lots|loads|a lot) of it\b")
 BLEEDING_WONT_STOP = term(
     "bleeding that won't stop",
     r"\b(?:bleed\w*|blood|nosebleed|cut|wound)\b (?:[\w']+ ){0,3}(?:won't|will not|doesn't|does not|isn't|is not|not|"

@@ -55,7 +55,8 @@ MENINGITIS = rule(
 INFECTION = term(
     "an infection or an operation",
     r"\b(?:infection|infected|uti|pneumonia|cellulitis|abscess|surgery|operation|c-section|caesarean|cesarean|chemo\w*|"
-    r"flu|virus|bug|covid|tonsillitis|kidney infection|water infection|chest infection)\b",
+    r"flu|virus|bug|covid|tonsillitis|kidney infection|water infection|chest infection|gastroenteritis|d&v|diarrhoea and "
+    r"vomiting|diarrhea and vomiting|vomiting and diarrhoea|vomiting and diarrhea)\b",
     r"\b(?:a|the|his|her|my) cut\b", r"\b(?:had|has|have|got) (?:a|the) cold\b",
     r"\bred (?:streaks|lines?) (?:going |spreading |running )?(?:up|along|from)\b",
     setting=True)

@@ -29,9 +29,10 @@ SADDLE_NUMB = term(
     r"\b(?:numb\w*|tingl\w*|pins and needles|no feeling|lost feeling|loss of feeling|"
     r"can't (?:really |properly )?feel (?:anything |much )?)\b (?:[\w']+ ){0,3}(?:between (?:my|his|her|the) legs|saddle|groin|genitals?|"
     r"private (?:parts|area|bits)|privates|bum|buttocks?|bottom|back passage|anus|inner thighs?|crotch|perineum|"
-    r"down there)\b",
+    r"down there|down below)\b",
     r"\b(?:saddle|groin|genitals?|private (?:parts|area)|bum|buttocks?|bottom|inner thighs?|"
     r"crotch)\b (?:[\w']+ ){0,2}(?:is |are |feels? |has gone |gone |went )?(?:numb|tingly|dead)\b",
+    r"\b(?:can't|cannot|couldn't) feel (?:myself |anything )?when (?:i|he|she) (?:pee|wee|wipe|go to the toilet)\b",
     r"\b(?:can't|cannot|couldn't) feel (?:the )?(?:toilet (?:paper|roll|tissue)|when i wipe|myself wipe|(?:my|his|"
     r"her) (?:private|bum|bottom|groin|genitals|privates))\w*")
 BLADDER = term(
@@ -130,7 +131,10 @@ HEAD_INJURY = rule("emergency", "head injury with warning signs",
 BURN = term("a burn",
             r"\b(?:burn|burns|burnt|burned|scald\w*|electrocuted|electric shock|fire|flames?|kettle|boiling (?:water|oil)|"
             r"hot (?:tea|coffee|water|oil|fat|pan|drink)|chip pan|bonfire|firework|blaze|smoke|fumes)\b",
-            r"\b(?:cup|mug|pot|pan|kettle|jug|bowl) of (?:hot |boiling )?(?:tea|coffee|water|soup|oil|noodles)\b", setting=True)
+            r"\b(?:cup|mug|pot|pan|kettle|jug|bowl) of (?:hot |boiling )?(?:tea|coffee|water|soup|oil|noodles)\b",
+            r"\b(?:touched|grabbed|pulled|knocked over|leaned on|fell (?:on|against|into)) (?:the |a )?(?:iron|hob|oven|stove|"
+            r"cooker|radiator|straighteners|hair straighteners|curling (?:iron|tongs)|bbq|barbecue|fire|candle|kettle|pan)\b",
+            setting=True)
 SEVERE_BURN = term(
     "a severe burn",
     r"\bskin (?:is |has |looks |'s |starting |started |is starting )?(?:(?:to|all) )?(?:(?:peeling|coming|falling|"

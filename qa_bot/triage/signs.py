@@ -32,7 +32,7 @@ CONFUSED = term("confused", r"\b(?:confused|confusion|disorientated|disoriented|
                 r"(?:keeps )?asking the same (?:questions?|things?) (?:over|again)|(?:can't|"
                 r"couldn't) remember (?:anything|things|what|where|who|his|her|my)|memory (?:loss|problems)|(?:doesn't|"
                 r"didn't|don't) know where (?:he|she|they|i) (?:is|are|am))\b")
-NONSENSE = term("not making sense", r"\b(?:not|isn't|aren't) making (?:any )?sense\b",
+NONSENSE = term("not making sense", r"\b(?:not|isn't|aren't|hardly|barely) making (?:any |much )?sense\b",
                 r"\b(?:doesn't|does not|don't) make (?:any )?sense\b",
                 r"\bnot (?:acting )?(?:himself|herself|themselves|myself)\b",
                 r"\bnot (?:recogni[sz]ing|know(?:ing)? who)\b", absence=True)
