@@ -79,6 +79,7 @@ CUES = (
          r"student|boy|girl)|pregnant|younger)\b",
          r"\bas a (?:baby|child|kid|teenager|teen|toddler|student|youngster)\b", r"\bbefore \d+ (?:years?|months?)\b",
          r"\b(?:died|die|dies|passed away) (?:of|from|with)\b", r"\bfamily history\b", r"\bonce had\b",
+         r"\b(?:died by|committed|completed) suicide\b", r"\b(?:killed|hanged|hung) (?:himself|herself|themselves)\b",
          r"\b(?:doctor|doctors|gp|they|hospital|a&e|cardiologist|consultant|nurse|specialist)\b (?:[\w']+ ){0,2}(?:said|says|told me|"
          r"thinks|diagnosed|confirmed|checked)\b",
          r"\bonce (?:when|before|as a|at school|at work|in my life)\b", r"\bone time\b",

@@ -64,8 +64,9 @@ NO_POINT_GOING_ON = thought(
     unless=r" (?:with|doing|taking|trying|going to|seeing|the|my|this|that|it|them)\b", absence=True)
 PLAN_OR_MEANS = thought(
     "a plan or the means",
-    r"\b(?:jump|jumping|jumped) (?:off|from|in front of) (?:the |a )?(?:bridge|building|roof|cliff|train|balcony|car park|"
-    r"ledge|motorway|tower)\b",
+    r"\b(?:jump|jumping|jumped) (?:off|from|in front of|out of) (?:the |a |his |her |my )?(?:bridge|building|roof|cliff|train|"
+    r"balcony|car park|ledge|motorway|tower|window|bedroom window)\b",
+    r"\bthreat\w* to (?:kill|hurt|harm|end|jump|take|cut|hang|overdose)\b",
     r"\b(?:standing|sitting|stood|sat) on (?:the |a )?(?:edge|ledge|bridge|balcony|roof|railway|tracks|cliff)\b",
     r"\b(?:got|have|bought|found|i've got|ordered|saved up|stockpiled|stockpiling) (?:already )?(?:the |a |some )?(?:rope|noose|gun|"
     r"means|pills ready)\b",

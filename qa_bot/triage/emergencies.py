@@ -23,11 +23,12 @@ BODY_SIDE = r"(?:right |left |one |the )?"
 # loss of balance and sudden loss of vision. One sign is enough, even if it passes.
 FACE_DROOP = term(
     "face drooping",
-    rf"\b(?:face|mouth|lip|lips|smile|side of {PERSON_POSS} (?:face|mouth))\b (?:(?:is|has|looks|look|seems|went|gone|just|"
+    rf"\b(?:face|mouth|lip|lips|smile|side of (?:{PERSON_POSS} )?(?:face|mouth))\b (?:(?:is|has|looks|look|seems|went|gone|just|"
     rf"all|"
     r"suddenly|kind of|a bit|started|starting|going|has gone|is going|gone all|looking|on one side|on the left|"
     r"on the right) ){0,3}(?:to )?(?:droop\w*|dropp?ed|drooped|droopy|fallen|fall(?:ing)? down|hanging(?: down)?|"
-    r"hangs down|sag\w*|sliding|slipped|crooked|lopsided|uneven|twisted|wonky|go down|gone down|going down|pulled|numb|"
+    r"hangs down|sag\w*|sliding|slipped|crooked|lopsided|uneven|twisted|wonky|go down|gone down|going down|is down|came down|"
+    r"come down|pulled|numb|"
     r"frozen|paralysed|paralyzed)\b",
     r"\b(?:droop\w*|droopy|crooked|wonky|lopsided|twisted|fallen) (?:face|mouth|smile)\b",
     r"\b(?:can't|couldn't|unable to) smile (?:properly|evenly|straight|on one side|right)\b",
@@ -113,7 +114,7 @@ STROKE = rule("emergency",
 # come without chest pain, with sweating, sickness, breathlessness or light-headedness; GTN not helping.
 CHEST_PAIN = term(
     "chest pain",
-    r"\bchest (?:is |has been |'s |keeps |feels )?(?:crushing|squeezing|crushed|squeezed|hurting|aching|pounding|burning|"
+    r"\bchest (?:is |has been |'s |keeps |feels )?(?:crushing|squeezing|crushed|squeezed|hurting|aching|pounding|burning|paining|"
     r"tightening)\b",
     r"\bchest (?:pains?|hurts?|hurting|is hurting|pressure|tightness|discomfort|heaviness|ache|aches|aching|is (?:so |"
     r"very |really )?(?:tight|heavy|burning|sore|painful|killing)|feels? (?:(?:very|really|so|a bit|quite|weird|"
@@ -182,7 +183,8 @@ HARD_TO_BREATHE = term(
 NOT_BREATHING = term(
     "not breathing",
     r"\b(?:not|isn't|aren't|wasn't|stopped|stops|stopping|no longer|hasn't been|doesn't seem to be|don't think (?:he|she|"
-    r"they|it)(?:'s| is| are)) breathing\b", r"\bno (?:breathing|breath|pulse|heartbeat)\b", r"\bpauses in (?:his|her|"
+    r"they|it)(?:'s| is| are)) breathing\b", r"\bno (?:breathing|breath|pulse|heartbeat)\b",
+    r"\b(?:not|isn't|can't|no|don't|doesn't) breath\w* (?:good|well|properly|normal|normally|right|ok)\b", r"\bpauses in (?:his|her|"
     r"their) breathing\b",
     r"\bbreathing (?:has )?stopped\b", unless=r" (?:problems?|difficult\w*|trouble|issues?)\b", absence=True)
 CHILD_BREATHING = term(
@@ -299,7 +301,7 @@ HEAVY_BLEEDING = term(
     "bleeding heavily",
     r"\b(?:bleeding|blood|bleeds|bleed) (?:is |are |has been |keeps )?(?:(?:really|very|so|quite|still) )?(?:heavily|"
     r"heavy|a lot|lots|loads|badly|profusely|like crazy|everywhere|all over|non ?stop)\b",
-    r"\b(?:heavy|heavily|severe|severely|massive|uncontrol\w*|lots of|so much|loads of|a lot of|huge amounts? of|"
+    r"\b(?:heavy|heavily|severe|severely|massive|uncontrol\w*|lots of|so much|much|too much|very much|loads of|a lot of|huge amounts? of|"
     r"pints of) (?:bleeding|blood|bleed)\b",
     r"\bblood (?:is )?(?:(?:still|just|everywhere) )?(?:pouring|gushing|spurting|pumping|squirting|pulsing|streaming|"
     r"running down)\b",
@@ -361,7 +363,7 @@ SEIZURE_NOW = term(
     r"long )?(?:seizures?|fits?|convulsions?|grand mal)\b",
     r"\b(?:seizing|convulsing|convulsions?|convulsed)\b",
     r"\b(?:shaking|jerking|twitching|thrashing) (?:all over|uncontrollably|violently|and jerking|and shaking|"
-    r"and twitching|on one side|everywhere)\b",
+    r"and twitching|on one side|everywhere|(?:his |her |the |their )?whole body)\b",
     r"\bjerk(?:ing|s) (?:[\w']+ ){0,2}(?:arms?|legs?|body|on one side)\b",
     r"\beyes (?:are |have )?(?:rolling|rolled)(?: back| up)?\b", r"\bfoam\w* at (?:the )?mouth\b",
     r"\b(?:body|whole body) (?:went|go|goes|is|has gone) (?:stiff|rigid)\b",

@@ -22,7 +22,7 @@ MEDICINES = (r"(?:pills?|tablets?|capsules?|meds|medicines?|medications?|painkil
              r"opioids?|heroin|fentanyl|methadone|iron|vitamins?|gummies|pens|drugs|adderall|ritalin|oxy|oxys|percocet|"
              r"vicodin|benadryl|advil|motrin|aleve|naproxen|lithium|quetiapine|mirtazapine|pregabalin|gabapentin|"
              r"propranolol|zolpidem|temazepam|nurofen|antihistamines?|sleeping aids?)")
-POISONS = (r"(?:bleach|detergent|(?:dishwasher|washing[- ]up|laundry|fabric|cleaning|toilet|floor|window) (?:liquid|detergent|"
+POISONS = (r"(?:bleach|detergent|chemicals?|(?:dishwasher|washing[- ]up|laundry|fabric|cleaning|toilet|floor|window) (?:liquid|detergent|"
            r"powder|softener|fluid|spray|gel|rinse aid|soap)|rinse aid|descaler|dishwasher (?:tablet|tab|pod|capsule)s?|washing (?:machine )?(?:tablet|pod|capsule|liquid|powder)s?|"
            r"laundry (?:pod|capsule|tablet|liquid)s?|liquid (?:capsule|pod)s?|button batter(?:y|ies)|batter(?:y|ies)|"
            r"coin cells?|magnets?|magnet balls|rat poison|poison\w*|weed ?killer|antifreeze|anti-freeze|white spirit|"
@@ -80,7 +80,8 @@ EMPTY_PACKETS = term("empty packets around them",
                      r"\bempty (?:pill |tablet |medicine )?(?:bottles?|packets?|packs?|boxes|blister packs?|strips)\b")
 SWALLOWED_POISON = term(
     "swallowed something harmful",
-    rf"\b(?:swallowed|swallow|ate|eaten|eating|drank|drunk|drinking|chewed|chewing|licked|sucked|sucking|got into|"
+    rf"\b(?:swallowed|swallow|swallows|ate|eat|eats|eaten|eating|drank|drink|drinks|drunk|drinking|chewed|chewing|licked|"
+    rf"sucked|sucking|got into|"
     rf"gotten into|got hold of|had some|swallowing)\b (?:[\w']+ ){{0,5}}{POISONS}\b",
     r"\b(?:been|being|got|was|were) poisoned\b", r"\bpoisoned (?:him|her|them|my ?self)\b", lasting=True)
 CHILD_MEDICINES = term(

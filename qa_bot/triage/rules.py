@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from . import emergencies, infection, injuries, maternity, poisoning
 from .crisis import CRISIS, SELF_HARM_NOW
-from .lexicon import Finder, Term, rule
+from .lexicon import Finder, Term, one_of, rule
 from .poisoning import INTENTIONAL_OVERDOSE
-from .signs import CALL_FOR_HELP, SEVERE_PAIN
+from .signs import CALL_FOR_HELP, COLLAPSED, FAINT, FEVER, SEVERE_BELLY_PAIN, SEVERE_PAIN, VOMITING
 
 # Cross-cutting 999 lists in docs/red-flags.md: "sudden or severe pain" (ACEP, as republished at
 # https://healthlibrary.bvhealthsystem.org/85,P00868), and someone asking whether to call an ambulance.
 WORST_PAIN = rule("emergency", "worst pain ever", SEVERE_PAIN)
+# ... and the Crickhowell GP list's "severe abdominal pain" (same section), here with vomiting, a
+# fever or faintness, or named as appendicitis.
+SEVERE_TUMMY_PAIN = rule("emergency", "severe tummy pain", (SEVERE_BELLY_PAIN, one_of(VOMITING, FEVER, FAINT, COLLAPSED)))
 ASKING_FOR_HELP = rule("emergency", "asking for emergency help", CALL_FOR_HELP)
 
 RULES = (CRISIS, SELF_HARM_NOW, INTENTIONAL_OVERDOSE, *emergencies.RULES, *infection.RULES, *injuries.RULES, *poisoning.RULES,
-         *maternity.RULES, WORST_PAIN, ASKING_FOR_HELP)
+         *maternity.RULES, WORST_PAIN, SEVERE_TUMMY_PAIN, ASKING_FOR_HELP)
 
 
 def _terms(rules) -> tuple[Term, ...]:

@@ -86,7 +86,8 @@ UNRESPONSIVE = term("unresponsive",
                     r"\b(?:can't|couldn't|cannot) (?:get (?:him|her|them) to )?(?:wake|rouse) (?:[\w']+ ){0,2}(?:up)?",
                     r"\b(?:not|isn't|aren't|won't|wont|stopped|no longer|doesn't|not really) (?:respond\w*|answering|"
                     r"reacting|react\w*|waking|waking up|coming round|coming to|opening (?:his|her|their) eyes)\b",
-                    r"\bwon't (?:respond|answer|react)\b", r"\b(?:can't|cannot|couldn't) get (?:any |a )?(?:response|answer|reaction)\b",
+                    r"\bwon't (?:respond|answer|react)\b",
+                    r"\b(?:not|isn't|won't|doesn't|don't|didn't) (?:answer|answering|respond|reply|replying) (?:me|us|to me|to us|when)\b", r"\b(?:can't|cannot|couldn't) get (?:any |a )?(?:response|answer|reaction)\b",
                     r"\bno (?:response|reaction)\b",
                     r"\b(?:he|she|they|he's|she's|they're|him|her|baby|and|but) (?:is |are |'s )?(?:not|isn't|aren't|"
                     r"stopped|no longer) moving\b",
@@ -101,6 +102,13 @@ BREATHLESS = term("breathless", r"\b(?:short(?:ness)? of breath|breathless|out o
 SEVERE_PAIN = term("worst pain ever",
                    r"\bworst pain (?:of (?:my|his|her|their) li(?:fe|ves)|ever|i've ever|i have ever|"
                    r"(?:he|she)(?:'s| has) ever)\b", r"\b(?:screaming|writhing) in (?:pain|agony)\b")
+SEVERE_BELLY_PAIN = term(
+    "very bad tummy pain or appendicitis",
+    r"\b(?:severe|really bad|terrible|excruciating|agonising|agonizing|unbearable|awful|horrendous|extreme) (?:[\w']+ ){0,2}(?:tummy|"
+    r"belly|stomach|abdominal|abdomen|lower right|right side) (?:pain|ache|cramps?)\b",
+    r"\b(?:tummy|belly|stomach|abdominal) pain (?:is )?(?:really bad|unbearable|excruciating|agonising|severe|terrible)\b",
+    r"\b(?:think|might|could|may|probably|maybe) (?:[\w']+ ){0,3}appendicitis\b",
+    r"\bappendix (?:has )?(?:burst|ruptured)\b")
 SUDDEN = term("sudden",
               r"\b(?:sudden|suddenly|all of a sudden|out of nowhere|out of the blue|within (?:seconds|minutes)|"
               r"in seconds)\b")
