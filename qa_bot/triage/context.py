@@ -46,7 +46,8 @@ CLEAR = patterns.compile(patterns.any_of(
     r"\b(?:heat|sun|breast|back|brush|pen|key|golf|swimming) ?strokes?\b", r"\bstroke (?:volume|of (?:luck|genius|"
         r"midnight))\b",
     r"\bstrok(?:e|ed|ing) (?:the|my|his|her|our|their) (?:cat|dog|hair|beard|pet|horse)\b",
-    r"\bseizure (?:threshold|medication|medicine|meds|tablets|pills|drugs)\b", r"\banaphylactoid\b",
+    r"\bseizure (?:threshold|medication|medicine|meds|tablets|pills|drugs|disorders?|history|diary|plan|action plan|alarm|"
+    r"monitor|free)\b", r"\banaphylactoid\b",
     r"\bsuicid\w* (?:risk|prevention|awareness|rates?|statistics|stats|helplines?|hotlines?|lifeline|line|watch)s?\b",
     r"\b(?:risk|prevention|awareness) of suicide\b",
 ))
@@ -94,6 +95,8 @@ CUES = (
          r"\b(?:for|over) (?:the (?:last|past) )?(?:about |around |over |nearly |almost )?(?:years|months|a long while|"
          r"a year|a few (?:years|months)|\d+ (?:years|months))\b",
          r"\bon[- ]and[- ]off\b",
+         r"\bwhen(?:ever)? (?:he|she|they|i|we|you|my [\w']+|the baby|it) (?:has|have|gets|get|is|are|am|feels|feel|goes|go|starts|start|"
+         r"does|do|gets) (?:a |an |very |really |so |too )?(?:[\w']+ )?",
          r"\b(?:sometimes|at times|now and (?:then|again)|occasionally|from time to time|every so often)\b",
          r"\bevery (?:month|winter|summer|year|morning|evening|night)\b",
          r"\bmost (?:days|evenings|nights|mornings|weeks)\b", r"\b(?:as|like) usual\b", r"\busual (?:for me|one)\b",
@@ -119,6 +122,8 @@ CUES = (
          r"\bwhat exactly is\b", r"\bdoes (?:that|this|it) mean\b",
          r"\bwhat (?:does|do|did) [^.?!]{0,80}\b(?:mean|look like|feel like|stand for|involve)\b",
          r"\bwhat (?:happens|would happen|will happen|could happen|happened) (?:if|when|to|in|during|after)\b",
+         r"\bwhat to do (?:if|when|in case|about|for|with)\b",
+         r"\bhow to (?:help|treat|deal|cope|manage|handle|recogni[sz]e|spot|know|tell|stop|prevent|give|use|do)\b",
          r"\bwhat (?:should|do|can|would|could) (?:i|we|you|one|someone|people|parents) (?:do|look (?:out )?for|"
          r"watch (?:out )?for|tell|expect|keep|know) (?:if|when|in case|about|for|to)\b",
          r"\bhow (?:do|can|would|could|should|will|does|to) (?:i |you |we |one |someone |people |parents |they |he |"

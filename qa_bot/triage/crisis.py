@@ -42,7 +42,7 @@ WANTS_TO_DIE = thought(
     r"\bwhat(?:'s| is) the point (?:of|in) (?:living|life|going on|carrying on|being alive|being here)\b")
 NOT_WANTING_TO_LIVE = thought(
     "no reason to live",
-    r"\b(?:don't|do not|no longer|doesn't|does not|never) (?:want|wants|wish|wishes) to (?:live|be alive|be here|wake up|"
+    r"\b(?:don't|do not|no longer|doesn't|does not|never) (?:want|wants|wish|wishes) (?:to )?(?:live|be alive|be here|wake up|"
     r"exist|go on|carry on|be around)\b",
     r"\b(?:nothing|no point|no reason) (?:to live for|in living|left to live for|to keep going|to go on|to live|"
     r"to be alive|to stay alive|in going on|in carrying on)\b",
@@ -54,8 +54,10 @@ NOT_WANTING_TO_LIVE = thought(
     r"\b(?:don't|do not|can't|cannot) (?:feel|keep (?:my ?self|him|her|them)) safe\b",
     r"\bnot safe (?:on my own|alone|around myself|with myself|from myself|to be left)\b",
     r"\bbetter off without (?:me|him|her|them)\b",
-    r"\b(?:scared|afraid|frightened) (?:of )?what i(?:'m| am|'ll| will| might) (?:going to |gonna )?do\b", r"\bbetter off if i wasn't (?:here|around)\b",
-    absence=True)
+    r"\b(?:scared|afraid|frightened) (?:of )?what i(?:'m| am|'ll| will| might) (?:going to |gonna )?do\b",
+    r"\bbetter off if i wasn't (?:here|around)\b",
+    # ... but not despair about a pain ("I don't want to live with this pain anymore, can botox help")
+    absence=True, unless=r" (?:anymore |any more )?(?:with|like) (?:this|the|my|these|that|it|all this|constant|chronic)\b")
 # "no point going on", but not "no point going on with the tablets" (a treatment, not a life).
 NO_POINT_GOING_ON = thought(
     "no point going on",

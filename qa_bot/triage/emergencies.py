@@ -173,7 +173,8 @@ HARD_TO_BREATHE = term(
     r"\b(?:breathing|breath|breaths) (?:is |are |has |seems |feels |sounds |looks |got )?(?:(?:really|very|so|getting|"
     r"become|became|gone|more|much|quite|all|a lot) ){0,2}(?:difficult|hard|harder|laboured|labored|shallow|fast|faster|"
     r"rapid|quick|noisy|rattly|rattling|raspy|funny|weird|strange|odd|wheezy|weak|slow|irregular|gaspy|short)\b",
-    r"\bgasp\w*", r"\bstruggling (?:for|to get) (?:air|breath|a breath)\b", r"\bfighting for (?:air|breath)\b",
+    r"\bgasp\w*", r"\bstruggling (?:for|to get) (?:air|breath|a breath)\b",
+    r"\bbreath(?:e|es|ing) (?:(?:really|very|so) )?(?:fast|quick|quickly|rapid|rapidly|shallow|noisy|strange|funny|weird)\b", r"\bfighting for (?:air|breath)\b",
     r"\b(?:too|so) breathless to\b",
     r"\b(?:can't|couldn't) (?:talk|speak|finish) (?:in )?(?:full |whole )?(?:sentences|a sentence|a word|words)\b",
     r"\b(?:barely|hardly) (?:speak|talk) between breaths\b",
@@ -365,7 +366,8 @@ SEIZURE_NOW = term(
     r"\b(?:shaking|jerking|twitching|thrashing) (?:all over|uncontrollably|violently|and jerking|and shaking|"
     r"and twitching|on one side|everywhere|(?:his |her |the |their )?whole body)\b",
     r"\bjerk(?:ing|s) (?:[\w']+ ){0,2}(?:arms?|legs?|body|on one side)\b",
-    r"\beyes (?:are |have )?(?:rolling|rolled)(?: back| up)?\b", r"\bfoam\w* at (?:the )?mouth\b",
+    r"\beyes (?:are |have )?(?:rolling|rolled)(?: back| up)?\b", r"\bfoam\w* (?:at|from) (?:the |his |her |their )?mouth\b",
+    r"\b(?:have|has) (?:a |an )?(?:seizure|fit|convulsion)\b",
     r"\b(?:body|whole body) (?:went|go|goes|is|has gone) (?:stiff|rigid)\b",
     r"\bseizures? (?:right now|now|won't stop|for|lasting|has lasted|going on|in a row)\b",
     r"\b(?:two|three|\d+) seizures in a row\b",
@@ -383,13 +385,13 @@ WORST_HEADACHE = term(
     r"\b(?:worst|most painful|most severe|most intense) (?:headache|head pain|migraine|pain in (?:my|his|her) head)\b",
     r"\b(?:headache|head pain|pain in (?:my|his|her|the) head)\b (?:[\w']+ ){0,6}(?:worst|10/10|10 out of 10|"
     r"never had anything like|never felt anything like|unbearable|excruciating)\b",
-    r"\bthunderclap\b",
+    r"\b(?:headache|head pain)\b[^.?!]{0,30}\bworst (?:of (?:my|his|her) life|ever|i've ever had|pain)\b", r"\bthunderclap\b",
     r"\b(?:like (?:being|been|i've been|i was|i got|getting) )?hit (?:on|in|over|with) (?:the head|a (?:bat|hammer|brick|"
     r"baseball bat|cricket bat))\b")
 SUDDEN_HEADACHE = term(
     "sudden severe headache",
     r"\bsudden(?:ly)? (?:[\w']+ ){0,2}(?:severe|terrible|excruciating|explosive|blinding|splitting|agonising|agonizing|"
-    r"crushing|intense|violent|horrendous|massive|awful|unbearable|worst|horrible|bad) (?:headache|head pain|pain (?:in|"
+    r"crushing|intense|violent|horrendous|massive|awful|unbearable|worst|horrible|bad|strong|huge) (?:headache|head pain|pain (?:in|"
     r"at) (?:the back of )?(?:my|his|her|the) head)\b",
     r"\b(?:headache|head pain)\b (?:[\w']+ ){0,3}(?:came on|hit|started|came|began|struck) (?:[\w']+ ){0,2}(?:suddenly|"
     r"in seconds|in a second|instantly|out of nowhere|like a|all of a sudden|within seconds|in a split second)\b",

@@ -16,6 +16,8 @@ from .signs import (BREATHLESS, CHILD, CONFUSED, DROWSY, FAST_HEART, FEVER, FLOP
 # babies a bulging soft spot, a high-pitched cry, refusing feeds.
 RASH_NOT_FADING = term(
     "rash that doesn't fade",
+    r"\b(?:not|doesn't|don't|didn't|won't) (?:going|go|fading|fade|disappearing|disappear) (?:away )?(?:when|with|under) (?:i |you |we )?"
+    r"(?:press\w*|push\w*|the glass|a glass)",
     r"\b(?:rash|spots|marks|blotches|dots)\b (?:[\w']+ ){0,4}(?:that |which )?(?:doesn't|does not|don't|do not|won't|didn't|"
     r"did not|isn't|is not|aren't|not) (?:[\w']+ )?(?:fade|go away|disappear|blanch|go)\b",
     r"\b(?:doesn't|does not|didn't|did not|won't|not) (?:fade|blanch|disappear) (?:[\w']+ ){0,4}(?:glass|tumbler|press\w*)\b",
@@ -24,7 +26,7 @@ RASH_NOT_FADING = term(
     r"\bnon[- ]?blanching\b", r"\bglass test\b (?:[\w']+ ){0,6}(?:still|didn't|doesn't|not|stay)\b", absence=True)
 PURPLE_SPOTS = term("purple spots",
                     r"\b(?:purple|dark red|purplish) (?:spots|rash|blotches|marks|dots|pinpricks|bruises?)\b",
-                    r"\bblotchy purple\b")
+                    r"\bblotchy purple\b", r"\b(?:rash|spots) (?:is |are )?(?:purple|dark red|purplish)\b")
 STIFF_NECK = term("stiff neck", r"\bstiff neck\b",
                   r"\bneck (?:is |feels |going |gone |getting )?(?:(?:really|very|so) )?stiff\b",
                   r"\b(?:can't|cannot|unable to) (?:bend|move|touch (?:his|her|my) chin to) (?:my|his|her|their) (?:neck|chin|head)\b")

@@ -27,7 +27,8 @@ BELLY_PAIN = term(
     r"\bpain (?:in )?(?:one side of my (?:belly|tummy)|my shoulder tip|(?:the )?shoulder tip)\b",
     r"\bshoulder tip pain\b", r"\bpain in my shoulder tip\b",
     r"\b(?:belly|tummy|bump|stomach) (?:is |feels )?(?:hard as a rock|rock hard|very hard)\b",
-    r"\b(?:bad|severe|strong|painful) cramps\b", r"\bcontractions\b", r"\bsharp pain\b", r"\bpain (?:on|in|down) (?:my |her |the )?(?:left|right|one) side\b",
+    r"\b(?:bad|severe|strong|painful) cramps\b", r"\bcontractions\b",
+    r"\bpain (?:in|on) (?:the |my |her |his )?(?:tummy|belly|stomach|abdomen|lower belly|bump)\b", r"\bsharp pain\b", r"\bpain (?:on|in|down) (?:my |her |the )?(?:left|right|one) side\b",
     r"\bpain (?:[\w']+ ){0,4}(?:is )?(?:unbearable|excruciating|agonising|agonizing|severe|terrible)\b")
 NO_MOVEMENTS = term(
     "baby moving less",

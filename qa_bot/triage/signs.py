@@ -25,7 +25,7 @@ FEVER = term("fever",
              r"temperature (?:of|is|was|went up to|up to|over) (?:really |very |so )?(?:\d|high)|temperatures? (?:of |is |at |"
              r"reading )?(?:3[89]|4[0-2]|10[0-6])|burning up|(?:very|really|so) hot|hot to (?:the )?touch|(?:3[89]|"
              r"4[0-2])(?:\.\d)? ?(?:degrees|c)\b|(?:10[1-6])(?:\.\d)? ?(?:degrees|f)\b)")
-CONFUSED = term("confused", r"\b(?:confused|confusion|disorientated|disoriented|muddled|delirious|incoherent|mumbling|"
+CONFUSED = term("confused", r"\b(?:confused|confuse|confusion|disorientated|disoriented|muddled|delirious|incoherent|mumbling|"
                 r"hallucinat\w*|seeing things|"
                 r"talking (?:nonsense|gibberish|rubbish|funny)|(?:can't|couldn't) think (?:straight|clearly)|"
                 r"acting (?:very |really |so )?(?:strange|strangely|weird|weirdly|odd|oddly|drunk|confused)|seems drunk|"
@@ -76,12 +76,14 @@ FAINT = term("feeling faint",
              r"\blight ?headed\b")
 FLOPPY = term("floppy", r"\b(?:floppy|limp|lifeless|like a rag ?doll)\b")
 COLLAPSED = term("collapsed",
+                 r"\b(?:she|he|they|mum|dad|mother|father|wife|husband|son|daughter|baby|friend) (?:just |suddenly )?(?:faint|collapse|"
+                 r"pass out|fall unconscious)\b",
                  r"\b(?:collapsed|collapses|collapsing|passed out|passes out|passing out|blacked out|fainted|keeled over|"
                  r"slumped|fell unconscious|knocked out|dropped to the (?:floor|ground))\b",
                  r"\bfound (?:him|her|them|my \w+|\w+) (?:[\w']+ ){0,2}(?:on the (?:floor|ground)|unconscious|collapsed|slumped)\b")
 UNRESPONSIVE = term("unresponsive",
                     r"\b(?:unconscious|unresponsive|unrousable|comatose)\b",
-                    r"\b(?:won't|will not|can't|couldn't|cannot) (?:wake|rouse|be woken|be roused)(?: (?:him|her|them|up|"
+                    r"\b(?:won't|will not|can't|couldn't|cannot|not|doesn't|didn't|does not) (?:wake|rouse|be woken|be roused)(?: (?:him|her|them|up|"
                     r"\w+ up))?\b",
                     r"\b(?:can't|couldn't|cannot) (?:get (?:him|her|them) to )?(?:wake|rouse) (?:[\w']+ ){0,2}(?:up)?",
                     r"\b(?:not|isn't|aren't|won't|wont|stopped|no longer|doesn't|not really) (?:respond\w*|answering|"
@@ -92,7 +94,9 @@ UNRESPONSIVE = term("unresponsive",
                     r"\b(?:he|she|they|he's|she's|they're|him|her|baby|and|but) (?:is |are |'s )?(?:not|isn't|aren't|"
                     r"stopped|no longer) moving\b",
                     r"\b(?:won't|isn't|not|hasn't|didn't) (?:come|coming|came) (?:round|around|to)\b",
-                    absence=True)
+                    absence=True,
+                    unless=r" (?:at night|in the night|during the night|for (?:milk|feeds?|feeding|school|work)|until|till|early|"
+                    r"on time|before|in the mornings?|to (?:treatment|antibiotics|medication|the medicine|the tablets|physio|botox))\b")
 SUDDEN_CONFUSION = term("sudden confusion",
                         r"\bsudden(?:ly)? (?:[\w']+ )?(?:confused|disorientated|disoriented|not making sense)\b",
                         r"\b(?:confused|disorientated) (?:all of a sudden|suddenly|out of nowhere)\b")
