@@ -6,10 +6,12 @@
    articles' words, topics the articles do not cover and personal questions (doses, diagnosis)
    recognised; the latter two get ``no_answer`` with a reply that names the topic or says a
    clinician must decide.
-3. Retrieval: TF-IDF over the sections, the best candidates re-ranked by cosine x coverage.
-4. Confidence: answered only if the best section's score reaches ``min_score`` and it (or, for a
-   question spanning two sections, the best two together) holds at least ``MIN_COVERAGE`` of the
-   question's informative content; see :meth:`Bot.coverage`.
+3. Retrieval (ranker.py): the sections ranked by the lexical engine (TF-IDF over each section's
+   article title, heading and text) and the sentence encoder together, each candidate with its
+   evidence (lexical score, coverage of the question's content, dense cosines).
+4. Answerability (answerability.py): answered only if the evidence says the best section (or, for a
+   question spanning two sections, the best two together) discusses what is asked.
+5. Passages: the best sentences of each cited section, quoted verbatim.
 
 ``Bot.ask(question)`` returns an :class:`Answer` whose ``to_dict()`` is the JSON contract shared by
 the CLI and the HTTP API::
@@ -25,45 +27,32 @@ passage is one contiguous stretch of that section's text. Nothing is paraphrased
 from __future__ import annotations
 
 import functools
-import math
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from typing import NamedTuple
 
 import numpy as np
-from scipy import sparse
 
-from .analysis import fold, sentence_spans
-from .budget import NO_DEADLINE, Deadline
+from .analysis import fold
+from .answerability import MAX_CITATIONS, decide
+from .budget import Deadline
 from .config import Config
 from .errors import UsageError
 from .index import CorpusIndex, open_index
+from .ranker import Candidate, Ranker, Ranking, shared_encoder
 from .triage import triage
 from .vocabulary import Reader, Reading, Vocabulary
 
 STATUSES = ("answered", "no_answer", "urgent", "smalltalk")
-# A second section is cited too when it scores at least this share of the best one.
-CO_CITE_RATIO = 0.85
-MAX_CITATIONS = 2
 # Unicode categories whose characters become spaces in a question: control and format characters
 # (zero-width spaces, direction marks...), lone surrogates (which cannot even be encoded) and line
 # and paragraph separators.
 CONTROL = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-# The share of a question's informative content (idf-weighted, see Bot.coverage) that the best
-# section must contain. "Botox" is in every section, so a question like "what does botox cost"
-# has a fair cosine with any of them; its coverage is low because "cost" is nowhere. On our
-# labelled questions off-topic ones reach at most ~0.35 and on-topic ones start at ~0.45-0.6:
-# 0.5 sits in that gap.
-MIN_COVERAGE = 0.5
-# How many of the best sections by cosine are re-ranked by coverage (see Bot.rank).
+# How many of the ranker's best sections the decision looks at (a knowledge base's are filtered first).
 RERANK_CANDIDATES = 8
-# Sections whose sentences are kept split and vectorised (a large corpus is not split up front).
-SENTENCE_CACHE_SECTIONS = 4096
+# Record titles whose terms are kept (see Bot._title_terms).
+TITLE_CACHE_RECORDS = 4096
 # Replies list what the articles cover: every article up to this many, then only a count.
 TOPICS_LISTED = 8
-# Posting lists up to this long are looked through in Python (a set) rather than with numpy, whose
-# calls cost more than the work on a few dozen numbers.
-SHORT_POSTINGS = 64
 
 SMALLTALK_REPLY = (
     "Hello! I'm the clinic's question-answering assistant. I answer questions using our clinic's own "
@@ -130,14 +119,6 @@ def clean_question(question: str, max_chars: int) -> str:
     return text
 
 
-class Query(NamedTuple):
-    """A read question's index terms, worked out once per question for scoring and passages."""
-
-    ids: list[int]  # term ids, ascending
-    counts: list[int]  # how often each occurs in the question
-    weights: np.ndarray  # tf-idf weights, L2-normalised (float32; see Bot._query)
-
-
 def describe_topics(sections, most: int = TOPICS_LISTED) -> str:
     """What the articles cover, for replies: each article with its sections; past ``most`` articles,
     only that many titles and how many more there are (a knowledge base may hold thousands)."""
@@ -153,20 +134,21 @@ def describe_topics(sections, most: int = TOPICS_LISTED) -> str:
 class Bot:
     """Answers questions from one corpus index with one configuration."""
 
-    def __init__(self, index: CorpusIndex, config: Config | None = None, vocabulary: Vocabulary | None = None):
+    def __init__(self, index: CorpusIndex, config: Config | None = None, vocabulary: Vocabulary | None = None,
+                 encoder=None):
+        """``encoder`` encodes questions for an index with section vectors (by default the installed
+        model, shared by every bot of the process)."""
         self.index = index
         self.config = config or Config()
         engine = index.engine
         if vocabulary is None:
             vocabulary = Vocabulary.for_corpus(self.config.corpus, engine.analyzer)
-        self._term_ids = engine.vectorizer_.vocabulary_
-        self._idf = np.asarray(engine.vectorizer_.idf_, dtype=np.float32)
-        known = {t: float(self._idf[i]) for t, i in self._term_ids.items()}
-        self.reader = Reader(vocabulary, engine.analyzer, known, engine.n_docs)
+        self.reader = Reader(vocabulary, engine.analyzer, engine.idf(), engine.n_docs)
+        encoder = (encoder or shared_encoder()) if index.vectors is not None else None
+        self.ranker = Ranker(engine, index.sections, index.vectors, encoder)
         self.topics = describe_topics(index.sections)
-        self._sentences = functools.lru_cache(maxsize=SENTENCE_CACHE_SECTIONS)(self._split)
         self._records = index.manifest.get("kind") == "records"
-        self._title_terms = functools.lru_cache(maxsize=SENTENCE_CACHE_SECTIONS)(self._record_title)
+        self._title_terms = functools.lru_cache(maxsize=TITLE_CACHE_RECORDS)(self._record_title)
 
     @classmethod
     def from_config(cls, config: Config | None = None) -> "Bot":
@@ -205,138 +187,44 @@ class Bot:
             subject = _join(reading.not_covered)
             reply = NOT_COVERED_REPLY.format(subject=subject, topics=self.topics, contact=contact)
             return self._reply(question, "no_answer", reply, reason=f"not covered: {subject}")
-        query = self._query(reading)
-        if self._records:
-            # A knowledge base of many short records holds nearly every English word somewhere, so
-            # a passage sharing words with an off-topic question is easy to find ("renew my
-            # passport" -> a disease's "renewed" symptoms). A record is only cited if its title
-            # names something the question asks about (a record without a title of its own is not held to it).
-            asked = set(reading.terms) | set(reading.expansions)
-            ranked = [r for r in self._rank(reading, query, RERANK_CANDIDATES, deadline)
-                      if self._title_terms(r[0]) is None or asked & self._title_terms(r[0])]
-            ranked = ranked[:MAX_CITATIONS]
-        else:
-            ranked = self._rank(reading, query, MAX_CITATIONS, deadline)
-        relevance = ranked[0][1] / ranked[0][2] if ranked else 0.0  # the best section's cosine (or bm25 score)
-        coverage = ranked[0][2] if ranked else 0.0
-        top_score = ranked[0][1] if ranked else 0.0
-        chosen = [r for r in ranked if r[1] >= CO_CITE_RATIO * top_score]
-        if ranked and coverage < MIN_COVERAGE and len(ranked) > 1 and ranked[1][1] / ranked[1][2] >= self.config.min_score:
-            # A question can span two sections ("the mechanism of botulinum toxin"): then both
-            # must hold it between them, and both are cited.
-            coverage = self.coverage(reading, ranked[0][0], ranked[1][0])
-            chosen = ranked[:2]
-        if not ranked or relevance < self.config.min_score or coverage < MIN_COVERAGE:
-            best = f"best score {relevance:.3f}, coverage {coverage:.2f}" if ranked else "no matching words"
+        ranking = self._ranking(reading, question, deadline)
+        decision = decide(ranking.candidates, lambda *rows: self.ranker.coverage(reading, *rows),
+                          self.ranker.semantic, self.config.min_score)
+        if not decision.answered:
             missing = f"; unknown words: {', '.join(reading.unknown)}" if reading.unknown else ""
             reply = NO_ANSWER_REPLY.format(topics=self.topics, contact=contact)
-            return self._reply(question, "no_answer", reply,
-                               reason=f"{best} (need {self.config.min_score}, {MIN_COVERAGE}){missing}")
+            return self._reply(question, "no_answer", reply, reason=decision.reason + missing)
         citations, texts = [], []
-        for row, score, _ in chosen:
+        for c in decision.cited:
             deadline.check()
-            section = self.index.sections[row]
-            passage, sentences = self._passage(row, query)
-            citations.append(Citation(section.article_title, section.title, section.url, passage, round(score, 4)))
+            section = self.index.sections[c.row]
+            passage, sentences = self._passage(c.row, ranking)
+            citations.append(Citation(section.article_title, section.title, section.url, passage, round(c.score, 4)))
             texts.extend(sentences)
-        return self._reply(question, "answered", " ".join(texts), citations,
-                           reason=f"best score {relevance:.3f}, coverage {coverage:.2f}")
+        return self._reply(question, "answered", " ".join(texts), citations, reason=decision.reason)
 
-    def _query(self, reading: Reading) -> Query:
-        """The read question's terms as a :class:`Query`: its own terms and the terms the vocabulary
-        added for its phrases count alike. Weighted as ``TfidfVectorizer`` weights a text:
-        ``w(t) = (1 + ln count(t)) * idf(t)``, then L2-normalised."""
-        # Counted in a dict rather than by np.unique: for a handful of terms, several times cheaper.
-        counts: dict[int, int] = {}
-        for term in reading.terms + reading.expansions:
-            j = self._term_ids[term]
-            counts[j] = counts.get(j, 0) + 1
-        ids = sorted(counts)
-        if not ids:
-            return Query([], [], np.zeros(0, dtype=np.float32))
-        n = [counts[j] for j in ids]
-        w = (1.0 + np.log(n)) * self._idf[ids]
-        # np.linalg.norm(w) is exactly this (the square root of w.w), less its overhead.
-        return Query(ids, n, (w / math.sqrt(w.dot(w))).astype(np.float32))
+    def _ranking(self, reading: Reading, question: str, deadline: Deadline) -> Ranking:
+        """The ranker's best sections for the question; of a knowledge base's, only records whose
+        title names something the question asks about.
 
-    def scores(self, reading: Reading | str) -> np.ndarray:
-        """The (read) question's score with every section, one per index row, computed the way the
-        engine scores a text (see engine.py) but from the reader's terms: the cosine for a
-        ``tfidf`` engine; for a ``bm25`` one, the summed postings over the best possible sum."""
-        if isinstance(reading, str):
-            reading = self.reader.read(reading)
-        return self._scores(self._query(reading))
-
-    def _scores(self, query: Query) -> np.ndarray:
-        """:meth:`scores` of a question's :class:`Query`."""
-        engine = self.index.engine
-        ids, w = query.ids, query.weights
-        if engine.weighting == "bm25" and ids:
-            counts = np.asarray(query.counts)
-            best = float((engine.term_max_[ids] * counts).sum())
-            # No words but those every document has (idf' = 0): no document scores.
-            ids, w = (ids, (counts / best).astype(np.float32)) if best else ([], w)
-        if not ids:
-            return np.zeros(engine.n_docs, dtype=np.float32)
-        # Straight from the postings arrays: for a handful of terms this is several times cheaper
-        # than scipy's fancy indexing of the matrix.
-        p = engine.postings_
-        spans = [(p.indptr[j], p.indptr[j + 1]) for j in ids]
-        docs = np.concatenate([p.indices[a:z] for a, z in spans])
-        weights = np.concatenate([p.data[a:z] for a, z in spans]) * np.repeat(w, [z - a for a, z in spans])
-        return np.bincount(docs, weights=weights, minlength=engine.n_docs)
-
-    def rank(self, reading: Reading | str, k: int) -> list[tuple[int, float, float]]:
-        """The ``k`` best sections as ``(row, score, coverage)``, best first.
-
-        The sections with the highest cosine are re-ranked by ``score = cosine * coverage``: a
-        section that shares a frequent word many times must not beat one that holds all of the
-        question ("what causes chronic pain" is answered where causes are named).
+        A knowledge base of many short records holds nearly every English word somewhere, so a
+        passage sharing words with an off-topic question is easy to find ("renew my passport" -> a
+        disease's "renewed" symptoms). A record without a title of its own is not held to it.
         """
-        if isinstance(reading, str):
-            reading = self.reader.read(reading)
-        return self._rank(reading, self._query(reading), k)
+        if not self._records:
+            return self.ranker.rank(reading, question, MAX_CITATIONS, deadline)
+        ranking = self.ranker.rank(reading, question, RERANK_CANDIDATES, deadline)
+        asked = set(reading.terms) | set(reading.expansions)
+        kept = [c for c in ranking.candidates if self._title_terms(c.row) is None or asked & self._title_terms(c.row)]
+        return Ranking(ranking.terms, kept[:MAX_CITATIONS])
 
-    def _rank(self, reading: Reading, query: Query, k: int,
-              deadline: Deadline = NO_DEADLINE) -> list[tuple[int, float, float]]:
-        candidates = self.index.engine.top(self._scores(query), max(k, RERANK_CANDIDATES))
-        if not candidates:
-            return []
-        deadline.check()
-        covered = self._coverages(reading, [(row,) for row, _ in candidates], deadline)
-        ranked = sorted(((row, cos * c, c) for (row, cos), c in zip(candidates, covered)), key=lambda r: (-r[1], r[0]))
-        return [r for r in ranked if r[1] > 0][:k]
+    def rank(self, question: str, k: int) -> list[Candidate]:
+        """The ``k`` best sections for a question (typed, not yet read), best first, with their evidence."""
+        return self.ranker.rank(self.reader.read(question), question, k).candidates
 
     def coverage(self, reading: Reading, *rows: int) -> float:
-        """Share of the question's content that the sections ``rows`` hold between them::
-
-            coverage = sum(weight(u) for u in units if u has a term in the sections) / sum(weight(u))
-
-        where ``weight(u)`` says how much the unit's rarest term tells sections apart and a unit the
-        corpus lacks has a fixed weight (see :class:`Reader`). No known content at all: 0.
-        """
-        return self._coverages(reading, [rows])[0]
-
-    def _coverages(self, reading: Reading, groups: list[tuple[int, ...]],
-                   deadline: Deadline = NO_DEADLINE) -> list[float]:
-        """The coverage (see :meth:`coverage`) of each group of rows."""
-        total = sum(u.weight for u in reading.units)
-        if not total:
-            return [0.0] * len(groups)
-        rows = sorted({row for group in groups for row in group})
-        p = self.index.engine.postings_
-        found = {}  # term -> a set holding those of `rows` whose section has the term
-        for term in {t for u in reading.units for t in u.terms}:
-            j = self._term_ids[term]
-            found[term] = _found(p.indices[p.indptr[j] : p.indptr[j + 1]], rows)
-        covered = [0] * len(groups)
-        for u in reading.units:  # in order: each sum adds up as the definition's sum() does
-            deadline.check()
-            here = set().union(*[found[t] for t in u.terms])
-            for g, group in enumerate(groups):
-                if not here.isdisjoint(group):
-                    covered[g] += u.weight
-        return [c / total for c in covered]
+        """The share of a read question's content that the sections ``rows`` hold (see ranker.py)."""
+        return self.ranker.coverage(reading, *rows)
 
     def _record_title(self, row: int) -> frozenset[str] | None:
         """The index terms of a record's title; None when it has no title (its id stands in)."""
@@ -345,20 +233,10 @@ class Bot:
             return None
         return frozenset(self.index.engine.analyzer(section.article_title))
 
-    def _split(self, row: int) -> tuple[list[tuple[int, int]], list[str], sparse.csr_matrix]:
-        """A section's sentence spans, texts and tf-idf rows (cached per section by ``_sentences``)."""
-        text = self.index.sections[row].text
-        spans = sentence_spans(text)
-        texts = [text[a:b] for a, b in spans]
-        return spans, texts, self.index.engine.vectorizer_.transform(texts).tocsr()
-
-    def _passage(self, row: int, query: Query) -> tuple[str, list[str]]:
+    def _passage(self, row: int, ranking: Ranking) -> tuple[str, list[str]]:
         """The best sentences of a section for the question, and the contiguous passage holding them."""
         section = self.index.sections[row]
-        spans, texts, sent = self._sentences(row)
-        vector = np.zeros(sent.shape[1], dtype=np.float32)
-        vector[query.ids] = query.weights
-        scores = sent @ vector
+        spans, texts, scores = self.ranker.sentence_scores(row, ranking.terms)
         keep = max(1, min(self.config.max_answer_sentences, len(texts)))
         # The window of `keep` neighbouring sentences with the most weight, around the best sentence,
         # less sentences at either end that share no word with the question.
@@ -372,15 +250,6 @@ class Bot:
             hi -= 1
         passage = section.text[spans[lo][0] : spans[hi][1]]
         return passage, texts[lo : hi + 1]
-
-
-def _found(docs: np.ndarray, rows: list[int]) -> set[int]:
-    """A set holding those of ``rows`` (sorted) that are among a posting list's documents (sorted),
-    and maybe other documents of the list: all of them when it is short."""
-    if len(docs) <= SHORT_POSTINGS:
-        return set(docs.tolist())
-    at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)  # binary search: no set of a long list
-    return {row for row, here in zip(rows, (docs[at] == rows).tolist()) if here}
 
 
 def _join(items) -> str:

@@ -32,16 +32,24 @@ Both keep a term x document matrix of the weights, so a query walks only its wor
 its cost grows with how many documents hold its words, not with the corpus size. Only documents
 sharing at least one term with the query score above zero, and only those are returned.
 
+A query can also be given as index terms already worked out (``engine.terms([...])``, a
+:class:`Terms` bag: what the answer path does with a question it has read); ``score_terms``
+scores it with the same formulas, ``holding`` says which documents hold a term, and
+``text_scores`` compares the bag with other texts (an answer's sentences) the way a tf-idf query
+is compared with documents. These formulas live here only.
+
 On disk the engine is plain arrays (``.npy``) and a JSON list of terms: no pickle.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -54,6 +62,17 @@ DEFAULT_TITLE_WEIGHT = {"tfidf": 2, "bm25": 3}
 PROGRESS_MIN_DOCS = 5000  # smaller corpora are analysed in about a second: no bar worth drawing
 # Up to this many documents, top() sorts the scores in Python: numpy's calls cost more on so few.
 SMALL_CORPUS = 32
+# Posting lists up to this long are looked through in Python (a set) rather than with numpy, whose
+# calls cost more than the work on a few dozen numbers.
+SHORT_POSTINGS = 64
+
+
+class Terms(NamedTuple):
+    """A bag of index terms, worked out once per query for scoring, coverage and passages."""
+
+    ids: list[int]  # term ids, ascending
+    counts: list[int]  # how often each occurs in the query
+    weights: np.ndarray  # sublinear tf-idf weights, L2-normalised (float32): the tfidf query vector
 
 
 class Engine:
@@ -71,6 +90,7 @@ class Engine:
         self.vocabulary_ = getattr(vectorizer, "vocabulary_", None) or vectorizer.vocabulary
         # The largest weight a term can add to a document: the bm25 scores' divisor.
         self.term_max_ = (vectorizer.idf_ - 1) * (params.get("k1", 0) + 1)
+        self._idf = np.asarray(vectorizer.idf_, dtype=np.float32)
 
     @classmethod
     def build(cls, records: Iterable[Mapping], analyzer: Analyzer | None = None, title_weight: float | None = None,
@@ -150,29 +170,71 @@ class Engine:
     def analyzer(self) -> Analyzer:
         return self.vectorizer_.analyzer
 
-    def query_vector(self, query: str) -> sparse.csr_matrix:
-        """The query as an L2-normalised sublinear tf-idf row (for comparing with sentences)."""
-        return self.vectorizer_.transform([query])
+    def idf(self) -> dict[str, float]:
+        """Each index term's smoothed idf, ``1 + ln((1 + n) / (1 + df))``."""
+        return {t: float(self._idf[j]) for t, j in self.vocabulary_.items()}
+
+    def terms(self, words: Iterable[str]) -> Terms:
+        """The index terms among ``words`` (analysed already; others are passed over) as a bag,
+        weighted as ``TfidfVectorizer`` weights a text: ``w(t) = (1 + ln count(t)) * idf(t)``, then
+        L2-normalised."""
+        # Counted in a dict rather than by np.unique: for a handful of terms, several times cheaper.
+        counts: dict[int, int] = {}
+        for word in words:
+            j = self.vocabulary_.get(word)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        ids = sorted(counts)
+        if not ids:
+            return Terms([], [], np.zeros(0, dtype=np.float32))
+        n = [counts[j] for j in ids]
+        w = (1.0 + np.log(n)) * self._idf[ids]
+        # np.linalg.norm(w) is exactly this (the square root of w.w), less its overhead.
+        return Terms(ids, n, (w / math.sqrt(w.dot(w))).astype(np.float32))
 
     def scores(self, query: str) -> np.ndarray:
         """The query's score with every document (dense, one per document; 0 = no shared term)."""
-        if self.weighting == "tfidf":
-            q = self.query_vector(query)
-            if q.nnz == 0:
-                return np.zeros(self.n_docs, dtype=np.float32)
-            return np.asarray((q @ self.postings_).todense()).ravel()
-        # bm25: sum the query terms' postings directly. vectorizer.transform would do the same
-        # through sparse products at several times the cost per query.
-        terms = [j for j in map(self.vocabulary_.get, self.analyzer(query)) if j is not None]
-        best = self.term_max_[terms].sum()
-        if not best:  # no known words, or only words every document has (idf' = 0)
+        return self.score_terms(self.terms(self.analyzer(query)))
+
+    def score_terms(self, terms: Terms) -> np.ndarray:
+        """:meth:`scores` of a bag of terms: the cosine for ``tfidf``; for ``bm25``, the summed
+        postings (each term as often as it occurs) over the best possible sum."""
+        ids, w = terms.ids, terms.weights
+        if self.weighting == "bm25" and ids:
+            counts = np.asarray(terms.counts)
+            best = float((self.term_max_[ids] * counts).sum())
+            # No words but those every document has (idf' = 0): no document scores.
+            ids, w = (ids, (counts / best).astype(np.float32)) if best else ([], w)
+        if not ids:
             return np.zeros(self.n_docs, dtype=np.float32)
+        # Straight from the postings arrays: for a handful of terms this is several times cheaper
+        # than scipy's fancy indexing of the matrix (or vectorizer.transform and a sparse product).
         p = self.postings_
-        spans = [(p.indptr[j], p.indptr[j + 1]) for j in terms]
+        spans = [(p.indptr[j], p.indptr[j + 1]) for j in ids]
         docs = np.concatenate([p.indices[a:z] for a, z in spans])
-        weights = np.concatenate([p.data[a:z] for a, z in spans])
-        scores = np.bincount(docs, weights=weights, minlength=self.n_docs)
-        return scores / best
+        weights = np.concatenate([p.data[a:z] for a, z in spans]) * np.repeat(w, [z - a for a, z in spans])
+        return np.bincount(docs, weights=weights, minlength=self.n_docs)
+
+    def holding(self, term: str, rows: Sequence[int]) -> set[int]:
+        """A set holding those of ``rows`` (sorted) whose document has the index term ``term``, and
+        maybe other documents that have it too (all of them when it is in few)."""
+        j = self.vocabulary_[term]
+        p = self.postings_
+        docs = p.indices[p.indptr[j] : p.indptr[j + 1]]
+        if len(docs) <= SHORT_POSTINGS:
+            return set(docs.tolist())
+        at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)  # binary search: no set of a long list
+        return {row for row, here in zip(rows, (docs[at] == rows).tolist()) if here}
+
+    def text_rows(self, texts: list[str]) -> sparse.csr_matrix:
+        """Other texts (an answer's candidate sentences) as L2-normalised sublinear tf-idf rows."""
+        return self.vectorizer_.transform(texts).tocsr()
+
+    def text_scores(self, rows: sparse.csr_matrix, terms: Terms) -> np.ndarray:
+        """The cosine of each of :meth:`text_rows` with a bag of terms."""
+        vector = np.zeros(rows.shape[1], dtype=np.float32)
+        vector[terms.ids] = terms.weights
+        return rows @ vector
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` best documents as ``(id, score)``, best first; documents scoring 0 are left out."""

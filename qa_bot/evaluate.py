@@ -310,7 +310,7 @@ def _by_kind(results: list[dict]) -> dict:
 
 def _ranked(bot, question: str, k: int) -> list[tuple[str, str]]:
     sections = bot.index.sections
-    return [(sections[r[0]].article_title, sections[r[0]].title) for r in bot.rank(question, k)]
+    return [(sections[c.row].article_title, sections[c.row].title) for c in bot.rank(question, k)]
 
 
 def format_report(report: dict) -> str:

@@ -11,6 +11,7 @@ in use::
         sections.jsonl       one section per line, row-aligned with the engine's documents
         articles.jsonl       each article's metadata and Markdown body, for the website
         terms.json ids.json idf.npy postings_*.npy     the engine (see engine.py)
+        vectors_body.npy vectors_title.npy             the sections' vectors (see ranker.py)
 
 A build is written into a temporary folder; each file, and then the folder, is flushed to disk
 (fsync) before the manifest that vouches for them is written, last. The folder is renamed to
@@ -44,19 +45,21 @@ from pathlib import Path
 from .analysis import Analyzer
 from .corpus import INTRODUCTION, Article, Corpus, Section, article_files, digest_files, load_corpus
 from .engine import Engine
+from .ranker import SectionVectors, shared_encoder
 from .records import file_digest, indexed_title, is_records_file
 from .errors import DamagedIndexError, IndexStoreError
 
 # 2: articles.jsonl (the site renders pages from the index); 3: the corpus kind; 4: files' sizes and checksums;
-# 5: sections indexed under their article's title, credits left out
+# 5: sections indexed under their article's title, credits left out; the sections' vectors
 FORMAT_VERSION = 5
 CURRENT = "current"
-PACKAGES = ("qa-bot", "scikit-learn", "nltk", "numpy", "scipy")
+PACKAGES = ("qa-bot", "scikit-learn", "nltk", "numpy", "scipy", "tokenizers")
 # What a manifest of this format holds; anything else means it was damaged after it was written.
 MANIFEST_FIELDS = {"format_version": int, "built_at": str, "packages": dict, "params": dict, "corpus_digest": str,
                    "articles": int, "sections": int, "terms": int, "kind": str, "build_seconds": (int, float),
-                   "files": dict}
-# The files a build cannot do without, so the manifest must vouch for each of them.
+                   "files": dict, "encoder": (dict, type(None))}
+# The files a build cannot do without, so the manifest must vouch for each of them (and, for
+# articles, SectionVectors.FILES).
 REQUIRED_FILES = (*Engine.FILES, "sections.jsonl", "articles.jsonl")
 
 log = logging.getLogger("qa_bot.index")
@@ -75,20 +78,27 @@ def package_versions(names=PACKAGES) -> dict:
 
 @dataclass
 class CorpusIndex:
-    """A loaded index: the engine plus the sections its rows stand for."""
+    """A loaded index: the engine and the sections' vectors, plus the sections their rows stand for."""
 
     engine: Engine
     sections: list[Section]
     manifest: dict
     path: Path | None = None
     articles: list[Article] = field(default_factory=list)
+    vectors: SectionVectors | None = None
 
     @staticmethod
     def _id(section: Section) -> str:
         return f"{section.article_slug}#{section.anchor}"
 
     @classmethod
-    def from_corpus(cls, corpus: Corpus, analyzer: Analyzer | None = None) -> "CorpusIndex":
+    def from_corpus(cls, corpus: Corpus, analyzer: Analyzer | None = None, encoder=None) -> "CorpusIndex":
+        """Index the corpus's citable sections: the engine and, for articles, each section's
+        vectors made with ``encoder`` (by default the installed model, :func:`ranker.shared_encoder`).
+
+        A JSONL knowledge base gets no vectors: it is ranked by its words alone. Encoding takes
+        about 0.2 s a section on one core, 1 s for a MedQuAD passage: hours for 16,000 of them.
+        """
         start = time.perf_counter()
         sections = corpus.sections  # the citable ones: credits and references are left out
         records = [{"id": cls._id(s), "title": section_title(s, corpus.kind), "text": s.text} for s in sections]
@@ -97,6 +107,10 @@ class CorpusIndex:
             engine = Engine.build(records, analyzer, weighting="bm25", progress=True)
         else:
             engine = Engine.build(records, analyzer)
+        vectors = None
+        if corpus.kind != "records":
+            titles = [": ".join(section_fields(s, corpus.kind)) for s in sections]
+            vectors = SectionVectors.build(titles, [s.text for s in sections], encoder or shared_encoder())
         manifest = {
             "format_version": FORMAT_VERSION,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -107,11 +121,12 @@ class CorpusIndex:
             "sections": len(sections),
             "terms": engine.n_terms,
             "kind": corpus.kind,  # "markdown" articles or "records" from a JSONL file
+            "encoder": vectors.params if vectors else None,
         }
         manifest["build_seconds"] = round(time.perf_counter() - start, 4)
         # The articles as a loaded index has them: with the sections it holds.
         articles = [replace(a, sections=tuple(s for s in a.sections if s.cited)) for a in corpus.articles]
-        return cls(engine, sections, manifest, articles=articles)
+        return cls(engine, sections, manifest, articles=articles, vectors=vectors)
 
     def save(self, index_dir: Path) -> Path:
         """Write this index as a new build and make it current. Returns the build folder."""
@@ -121,6 +136,8 @@ class CorpusIndex:
             tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
             try:
                 self.engine.save(tmp)
+                if self.vectors is not None:
+                    self.vectors.save(tmp)
                 with open(tmp / "sections.jsonl", "w", encoding="utf-8") as f:
                     for s in self.sections:
                         f.write(json.dumps(s.to_dict(), ensure_ascii=False) + "\n")
@@ -167,7 +184,7 @@ class CorpusIndex:
         if manifest["format_version"] != FORMAT_VERSION:
             raise IndexStoreError(f"the index in {index_dir} has an older format: run 'qa-bot index' to rebuild it")
         try:
-            _verify_files(folder, manifest["files"])
+            _verify_files(folder, manifest["files"], SectionVectors.FILES if manifest["encoder"] else ())
             sections = _rows(folder / "sections.jsonl", Section.from_dict)
             by_article: dict[str, list[Section]] = {}
             for s in sections:
@@ -176,20 +193,27 @@ class CorpusIndex:
                              lambda a: Article.from_dict(a, tuple(by_article.get(a.get("slug"), ()))))
             engine = Engine.load(folder, manifest["params"])
             _check_rows(manifest, sections, articles, engine)
+            vectors = manifest["encoder"] and SectionVectors.load(folder, len(sections), manifest["encoder"])
         except (OSError, ValueError) as exc:
             raise DamagedIndexError(index_dir, str(exc)) from None
-        return cls(engine, sections, manifest, folder, articles)
+        return cls(engine, sections, manifest, folder, articles, vectors)
 
 
 def section_title(section: Section, kind: str) -> str:
     """The title field a section is indexed under: its article's title and its own heading, so that
-    "Treatment" in the shingles article is about shingles. The generated "Introduction" heading is
-    no word of the author's and is left out; a record's title is :func:`records.indexed_title`."""
+    "Treatment" in the shingles article is about shingles (see :func:`section_fields`)."""
+    return " ".join(section_fields(section, kind))
+
+
+def section_fields(section: Section, kind: str) -> list[str]:
+    """What names a section, broadest first: its article's title and its heading. The generated
+    "Introduction" heading is no word of the author's and is left out; a record has the title it
+    is indexed under (:func:`records.indexed_title`), if any."""
     if kind == "records":
-        return indexed_title(section)
+        return [t for t in [indexed_title(section)] if t]
     if section.title == INTRODUCTION:
-        return section.article_title
-    return f"{section.article_title} {section.title}"
+        return [section.article_title]
+    return [section.article_title, section.title]
 
 
 def seal_files(folder: Path) -> dict:
@@ -203,9 +227,10 @@ def seal_files(folder: Path) -> dict:
     return files
 
 
-def _verify_files(folder: Path, files: dict) -> None:
-    """Raise ValueError unless each file the manifest lists has the size and sha256 it records."""
-    missing = [name for name in REQUIRED_FILES if name not in files]
+def _verify_files(folder: Path, files: dict, required: tuple[str, ...] = ()) -> None:
+    """Raise ValueError unless the manifest lists REQUIRED_FILES and ``required``, and each file it
+    lists has the size and sha256 it records."""
+    missing = [name for name in (*REQUIRED_FILES, *required) if name not in files]
     if missing:
         raise ValueError(f"the manifest does not list {', '.join(missing)}")
     for name, want in files.items():
@@ -285,8 +310,8 @@ def _read_manifest(index_dir: Path, folder: Path) -> dict:
     return manifest
 
 
-def stale_reason(manifest: dict | None, corpus_digest: str) -> str | None:
-    """Why the saved index cannot serve this corpus (None: it can)."""
+def stale_reason(manifest: dict | None, corpus_digest: str, encoder_params: dict | None = None) -> str | None:
+    """Why the saved index cannot serve this corpus with this encoder (None: it can)."""
     if manifest is None:
         return "no index yet"
     if manifest.get("format_version") != FORMAT_VERSION:
@@ -295,6 +320,8 @@ def stale_reason(manifest: dict | None, corpus_digest: str) -> str | None:
         return "corpus changed"
     if manifest.get("packages") != package_versions():
         return "package versions changed"
+    if manifest.get("kind") != "records" and manifest.get("encoder") != (encoder_params or shared_encoder().params()):
+        return "sentence encoder changed"
     return None
 
 

@@ -46,7 +46,7 @@ class TableBot:
 
     def rank(self, text, k):
         rows = {(s.article_title, s.title): i for i, s in enumerate(self.index.sections)}
-        return [(rows[p], 0.5, 1.0) for p in self.answers.get(text, ("", []))[1][:k]]
+        return [SimpleNamespace(row=rows[p]) for p in self.answers.get(text, ("", []))[1][:k]]
 
 
 SHINGLES_TREATMENT = [["Shingles", "Treatment"]]

@@ -10,7 +10,7 @@ import unicodedata
 import numpy as np
 import pytest
 
-from qa_bot import answer, engine
+from qa_bot import engine
 from qa_bot.analysis import fold
 from qa_bot.answer import clean_question
 from qa_bot.engine import Engine
@@ -79,23 +79,25 @@ def test_coverage_of_short_and_long_posting_lists_alike(bot, monkeypatch, dev_ca
         return [[bot.coverage(r, row) for row in rows] + [bot.coverage(r, *rows[:3])] for r in readings]
 
     as_sets = coverages()
-    monkeypatch.setattr(answer, "SHORT_POSTINGS", 0)  # every list binary-searched
+    monkeypatch.setattr(engine, "SHORT_POSTINGS", 0)  # every list binary-searched
     assert coverages() == as_sets
 
 
 def test_scores_as_the_postings_weighted_one_term_at_a_time(bot, dev_cases):
-    p = bot.index.engine.postings_
+    eng = bot.index.engine
+    p = eng.postings_
+    idf = np.asarray(eng.vectorizer_.idf_, dtype=np.float32)
     for case in dev_cases:
         reading = bot.reader.read(case["question"])
-        terms = [bot._term_ids[t] for t in reading.terms + reading.expansions]
+        terms = [eng.vocabulary_[t] for t in reading.terms + reading.expansions]
         ids, counts = np.unique(terms, return_counts=True)
         if not len(ids):
             continue
-        w = (1.0 + np.log(counts)) * bot._idf[ids]
+        w = (1.0 + np.log(counts)) * idf[ids]
         w = (w / np.linalg.norm(w)).astype(np.float32)
-        query = bot._query(reading)
-        assert query.ids == ids.tolist() and query.weights.tobytes() == w.tobytes()
+        bag = bot.ranker.terms(reading)
+        assert bag.ids == ids.tolist() and bag.weights.tobytes() == w.tobytes()
         docs = np.concatenate([p.indices[p.indptr[j] : p.indptr[j + 1]] for j in ids])
         weights = np.concatenate([wt * p.data[p.indptr[j] : p.indptr[j + 1]] for j, wt in zip(ids, w)])
         expected = np.bincount(docs, weights=weights, minlength=len(bot.index.sections))
-        assert bot.scores(reading).tobytes() == expected.tobytes()
+        assert eng.score_terms(bag).tobytes() == expected.tobytes()

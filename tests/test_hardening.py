@@ -113,9 +113,9 @@ HOSTILE = [
     ("10,000-character word", json.dumps({"question": "a" * 10000}).encode(), "application/json", 400, "invalid_question"),
     ("long word under the limit", json.dumps({"question": "z" * 999}).encode(), "application/json", 200, "no_answer"),
     ("HTML payload", json.dumps({"question": "<img src=x onerror=alert(1)>"}).encode(), "application/json", 200, "no_answer"),
-    # Words the articles do not know outweigh "botox migraine": an honest no_answer, and no script runs.
+    # Markup is only text: the question is still about Botox for migraine, and no script runs.
     ("script payload", json.dumps({"question": "<script>alert('x')</script> botox migraine"}).encode(),
-     "application/json", 200, "no_answer"),
+     "application/json", 200, "answered"),
     ("header injection", json.dumps({"question": "botox\r\nSet-Cookie: a=b\r\n"}).encode(), "application/json", 200, "no_answer"),
     ("form post", b"question=botox", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
     ("empty body", b"", "application/json", 400, "invalid_json"),

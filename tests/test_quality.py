@@ -6,6 +6,12 @@ The shared dev set (``../shared/eval/dev.jsonl``) and our own differently worded
 questions other people will write: patients' wording, typos, British and American English. A fourth
 (``tests/questions/patients.jsonl``), also written blind, is typed as particular patients would: an
 elderly patient rambling, a teenager in slang, a non-native speaker, a carer, the anxious and the terse.
+
+Beyond the bundled article: real questions copied from public FAQ pages and forums
+(``../shared/eval/realfaq-dev.jsonl``), and two corpora of 12 NIH articles each
+(``tests/corpora/eyes-skin``, ``tests/corpora/diabetes-heart``) with question sets written blind.
+Their floors are what the bot reached when they were set, a little lower, never the goal itself
+(the issue's goals are in the README beside the figures).
 """
 
 from __future__ import annotations
@@ -22,7 +28,10 @@ from qa_bot.errors import UsageError
 from qa_bot.evaluate import evaluate, format_report, read_questions
 from qa_bot.triage import triage
 
-from conftest import CORPUS, DEV_SET, PROJECT_ROOT
+from conftest import CORPUS, DEV_SET, PROJECT_ROOT, SHARED
+from qa_bot.answer import Bot
+from qa_bot.config import Config
+from qa_bot.index import open_index
 
 OWN_SET = PROJECT_ROOT / "tests" / "questions" / "own.jsonl"
 PARAPHRASE_SET = PROJECT_ROOT / "tests" / "questions" / "paraphrase.jsonl"
@@ -62,6 +71,26 @@ WRITTEN_SETS = [(PARAPHRASE_SET, PARAPHRASE_TARGETS, 150, 12, 12), (PATIENTS_SET
 @pytest.mark.parametrize("path,targets", [(p, t) for p, t, *_ in WRITTEN_SETS], ids=lambda v: getattr(v, "name", ""))
 def test_written_set_meets_its_targets(bot, path, targets):
     _check_targets(evaluate(bot, read_questions(path)), targets)
+
+
+# (corpus folder, question file, floors): measured, then set a little lower.
+OTHER_SETS = [
+    (CORPUS, SHARED / "eval" / "realfaq-dev.jsonl", {"overall": 0.75}),
+    (PROJECT_ROOT / "tests" / "corpora" / "eyes-skin", PROJECT_ROOT / "tests" / "questions" / "eyes-skin.jsonl",
+     {"overall": 0.88, "top1": 0.87, "out_of_scope_rejected": 0.83, "urgent_recall": 1.0, "smalltalk_accuracy": 1.0}),
+    (PROJECT_ROOT / "tests" / "corpora" / "diabetes-heart", PROJECT_ROOT / "tests" / "questions" / "diabetes-heart.jsonl",
+     {"overall": 0.80, "top1": 0.70, "out_of_scope_rejected": 0.90, "urgent_recall": 1.0, "smalltalk_accuracy": 1.0}),
+]
+# Their indexes are kept between runs (git-ignored), since encoding 100-odd sections takes half a
+# minute; open_index rebuilds one whenever its corpus, the packages or the encoder change.
+KEPT_INDEXES = PROJECT_ROOT / ".qa-bot" / "test-indexes"
+
+
+@pytest.mark.parametrize("corpus,path,floors", OTHER_SETS, ids=lambda v: getattr(v, "name", ""))
+def test_other_corpora_and_real_questions_stay_above_their_floors(corpus, path, floors):
+    config = Config(corpus=corpus, index_dir=KEPT_INDEXES / corpus.name)
+    report = evaluate(Bot(open_index(corpus, config.index_dir), config), read_questions(path))
+    _check_targets(report, floors)
 
 
 @pytest.mark.parametrize("path,size,each,urgent", [(p, *rest) for p, _, *rest in WRITTEN_SETS],
@@ -137,18 +166,16 @@ def test_answer_matches_the_json_contract(bot):
     json.dumps(d)
 
 
-def test_a_question_spanning_two_sections_cites_both(bot):
-    # "mechanism" is answered by how Botox works, "botulinum toxin" by the section that names it;
-    # the best-ranked section alone holds too little of the question, the two together all of it
+def test_coverage_adds_up_over_two_sections(bot):
+    # "mechanism" is in how Botox works, "botulinum toxin" in the section that names it: neither
+    # holds all of the question, the two together do (the decision on that: test_answerability.py)
     reading = bot.reader.read("what is the mechanism of botulinum toxin")
     rows = {s.title: i for i, s in enumerate(bot.index.sections)}
     how, beyond = rows["How Does Botox Work?"], rows["Botox - Beyond Beauty"]
-    assert bot.rank(reading, 1)[0][0] == how
-    assert bot.coverage(reading, how) < 0.5
+    assert bot.coverage(reading, how) < 0.5 and bot.coverage(reading, beyond) < 1
     assert bot.coverage(reading, how, beyond) == 1.0
     a = bot.ask("what is the mechanism of botulinum toxin")
-    assert a.status == "answered"
-    assert {c.section for c in a.citations} == {"How Does Botox Work?", "Botox - Beyond Beauty"}
+    assert a.status == "answered" and a.citations[0].section in {"How Does Botox Work?", "Botox - Beyond Beauty"}
 
 
 def test_one_clear_section_is_cited_alone(bot):
@@ -182,19 +209,16 @@ def test_unknown_topic_gets_no_answer_even_with_botox_in_it(bot):
     assert "teeth" in a.reason
 
 
-def test_ask_is_fast(bot, dev_cases):
+def test_no_question_takes_long(bot, dev_cases):
+    # Only a guard against a slow path: the speed goals (median 30 ms, p99 60 ms with the encoder)
+    # are measured by benchmarks/bench_answer.py, since a shared machine makes timed tests flaky.
     questions = _all_questions(dev_cases)
-    for q in questions:  # warm caches (typo look-ups, stems)
+    times = []
+    for q in questions:
+        start = time.perf_counter()
         bot.ask(q)
-    medians = []
-    for _ in range(3):
-        times = []
-        for q in questions:
-            start = time.perf_counter()
-            bot.ask(q)
-            times.append(time.perf_counter() - start)
-        medians.append(statistics.median(times))
-    assert min(medians) < 0.002, f"median ask() {1000 * min(medians):.2f} ms"
+        times.append(time.perf_counter() - start)
+    assert statistics.median(times) < 0.25 and max(times) < 2, f"median {statistics.median(times):.3f} s"
 
 
 # -- qa-bot eval ----------------------------------------------------------------------------

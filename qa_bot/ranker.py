@@ -1,0 +1,251 @@
+"""Retrieval: the hybrid ranker, the one place that knows both the lexical engine and the encoder.
+
+    ranker = Ranker(index.engine, index.vectors, encoder)
+    ranking = ranker.rank(reading, question, k=2)
+    ranking.candidates[0]    # Candidate(row, score, lexical, coverage, dense, heading)
+
+It returns scored candidates with the evidence the answering layer decides on; it decides nothing.
+For one question:
+
+1. **Lexical** (engine.py): the question's index terms, as the reader found them (typos corrected,
+   the vocabulary's words added), scored against every section. The best ``LEXICAL_CANDIDATES``
+   are candidates.
+2. **Semantic**: the question is encoded once (encoder.py) and compared with the two vectors each
+   section has in the index: its *body* (article title, heading and text) and its *title* (article
+   title and heading). The best ``DENSE_CANDIDATES`` by body cosine are candidates too. Words
+   alone cannot bridge "my eyes feel gritty" and "dry eye"; the encoder can.
+3. **Coverage**: for each candidate, the share of the question's informative content it holds
+   (see :meth:`Ranker.coverage`): a section that shares a frequent word must not look like one that
+   holds all of the question.
+4. **Score**::
+
+       score = (dense + HEADING_WEIGHT * heading + LEXICAL_WEIGHT * lexical * coverage
+                + COVERAGE_WEIGHT * coverage) / SCALE
+
+   with ``SCALE`` the sum of the weights, so that scores stay below 1 as cosines do.
+
+   The body cosine leads: on our four labelled sets (one article and two corpora of 12 articles)
+   it alone ranks the right section first for 75-90% of the answerable questions, lexical x
+   coverage for 64-97%; the sum ranks 88-98% right on each. A heading that says what the question
+   asks ("Is shingles contagious?") adds its own evidence, at half weight, and a section that holds
+   all of what is asked gains a little over one that is only about the same thing ("what
+   conditions cause chronic pain" is answered where the causes are named).
+
+An index without vectors (a corpus too large to encode, or no encoder) ranks by the lexical
+score times coverage alone, with ``dense`` and ``heading`` 0.
+
+Section vectors are built with the index (:meth:`SectionVectors.build`) and saved as plain
+``.npy`` arrays; ``params`` (the encoder's) go in the manifest, so another model means a rebuild.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+from scipy import sparse
+
+from .analysis import sentence_spans
+from .budget import NO_DEADLINE, Deadline
+from .encoder import Encoder
+from .engine import Engine, Terms
+from .vocabulary import Reading
+
+# How many of the best sections by each stage are scored in full (coverage and the hybrid score).
+LEXICAL_CANDIDATES = 8
+DENSE_CANDIDATES = 8
+HEADING_WEIGHT = 0.5
+LEXICAL_WEIGHT = 0.5
+COVERAGE_WEIGHT = 0.2
+SCALE = 1 + HEADING_WEIGHT + LEXICAL_WEIGHT + COVERAGE_WEIGHT
+# Sections whose sentences are kept split and vectorised (a large corpus is not split up front).
+SENTENCE_CACHE_SECTIONS = 4096
+# Section texts whose vectors one process remembers, so that rebuilding an index after an edit
+# (a live reload) encodes only the sections that changed. Articles are the clinic's own text,
+# never patients' words: questions are never kept.
+VECTOR_MEMO_TEXTS = 8192
+ENCODE_BATCH = 32
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One section's row and the evidence for it."""
+
+    row: int
+    score: float  # what candidates are ranked by (see the module)
+    lexical: float  # the engine's score of the question's terms: a cosine, or bm25 over its best
+    coverage: float  # the share of the question's content the section holds, 0..1
+    dense: float  # cosine of the question and the section's body vector (0: no vectors)
+    heading: float  # cosine of the question and the section's title vector (0: no vectors)
+
+
+class Ranking(NamedTuple):
+    terms: Terms  # the question's index terms, for passages
+    candidates: list[Candidate]  # best first
+
+
+class SectionVectors:
+    """Each section's two unit vectors, row-aligned with the index: ``body`` and ``title``."""
+
+    FILES = ("vectors_body.npy", "vectors_title.npy")
+
+    def __init__(self, body: np.ndarray, title: np.ndarray, params: dict):
+        self.body = body
+        self.title = title
+        self.params = params  # the encoder's (Encoder.params())
+
+    @classmethod
+    def build(cls, titles: Sequence[str], texts: Sequence[str], encoder) -> "SectionVectors":
+        """Vectors for sections given as their title fields joined (article title and heading) and
+        their text. The body is ``"title. text"``; a section without a title gets its body as title."""
+        bodies = [f"{t}. {x}" if t else x for t, x in zip(titles, texts)]
+        body = _encode_memo(encoder, bodies)
+        title = _encode_memo(encoder, [t or b for t, b in zip(titles, bodies)])
+        return cls(body, title, encoder.params())
+
+    def save(self, folder: Path) -> None:
+        np.save(Path(folder) / self.FILES[0], self.body)
+        np.save(Path(folder) / self.FILES[1], self.title)
+
+    @classmethod
+    def load(cls, folder: Path, rows: int, params: dict) -> "SectionVectors":
+        """Reopen saved vectors; ValueError, naming the file, unless they are ``rows`` finite unit
+        vectors of the encoder's ``dims``."""
+        arrays = []
+        for name in cls.FILES:
+            try:
+                array = np.load(Path(folder) / name, mmap_mode="r", allow_pickle=False)
+            except (ValueError, EOFError) as exc:
+                raise ValueError(f"{name} is not a readable array ({exc})") from None
+            if array.dtype != np.float32 or array.shape != (rows, params["dims"]):
+                raise ValueError(f"{name} holds a {array.dtype} array of shape {array.shape}, "
+                                 f"not {rows:,} vectors of {params['dims']} numbers")
+            array = np.array(array)  # read once: every question multiplies all of it
+            norms = np.linalg.norm(array, axis=1)
+            if not (np.isfinite(norms).all() and np.allclose(norms, 1, atol=1e-3)):
+                raise ValueError(f"{name} holds vectors that are not of unit length")
+            arrays.append(array)
+        return cls(*arrays, params)
+
+
+_memo: dict[tuple[str, bytes], np.ndarray] = {}
+
+
+def _encode_memo(encoder, texts: list[str]) -> np.ndarray:
+    """``encoder.encode(texts)``, remembering vectors by the model and the text (see VECTOR_MEMO_TEXTS)."""
+    model = encoder.params()["weights_sha256"]
+    keys = [(model, hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest()) for t in texts]
+    todo = {k: t for k, t in zip(keys, texts) if k not in _memo}  # each new text once
+    fresh = dict(zip(todo, encoder.encode(list(todo.values()), batch_size=ENCODE_BATCH))) if todo else {}
+    if len(fresh) <= VECTOR_MEMO_TEXTS:
+        if len(_memo) + len(fresh) > VECTOR_MEMO_TEXTS:
+            _memo.clear()
+        _memo.update(fresh)
+    out = np.empty((len(texts), encoder.dims), dtype=np.float32)
+    for i, k in enumerate(keys):
+        out[i] = fresh[k] if k in fresh else _memo[k]
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def shared_encoder() -> Encoder:
+    """The installed model, loaded once per process (its weights are 90 MB) and shared by every
+    index built and every bot made in it. Raises EncoderError, saying how to install it, if missing."""
+    return Encoder.load()
+
+
+class Ranker:
+    """Ranks an index's sections for read questions (see the module)."""
+
+    def __init__(self, engine: Engine, sections, vectors: SectionVectors | None = None, encoder=None):
+        if (vectors is None) != (encoder is None):
+            raise ValueError("section vectors and an encoder come together")
+        self.engine = engine
+        self.sections = sections
+        self.vectors = vectors
+        self.encoder = encoder
+        self._sentences = functools.lru_cache(maxsize=SENTENCE_CACHE_SECTIONS)(self._split)
+
+    @property
+    def semantic(self) -> bool:
+        return self.vectors is not None
+
+    def terms(self, reading: Reading) -> Terms:
+        """A read question's index terms: its own and the ones the vocabulary added count alike."""
+        return self.engine.terms(reading.terms + reading.expansions)
+
+    def rank(self, reading: Reading, question: str, k: int, deadline: Deadline = NO_DEADLINE) -> Ranking:
+        """The ``k`` best sections for the question as read (``reading``) and as typed (``question``,
+        for the encoder), with their evidence."""
+        terms = self.terms(reading)
+        lexical = self.engine.score_terms(terms)
+        picked = [row for row, _ in self.engine.top(lexical, max(k, LEXICAL_CANDIDATES))]
+        dense = heading = None
+        if self.vectors is not None:
+            deadline.check()
+            q = self.encoder.encode(question)
+            deadline.check()
+            dense = self.vectors.body @ q
+            heading = self.vectors.title @ q
+            picked += [row for row, _ in self.engine.top(dense + 2, max(k, DENSE_CANDIDATES))]  # cosines > -2
+        picked = list(dict.fromkeys(picked))
+        if not picked:
+            return Ranking(terms, [])
+        covered = self.coverages(reading, [(row,) for row in picked], deadline)
+        out = []
+        for row, cov in zip(picked, covered):
+            lex = float(lexical[row])
+            if dense is None:
+                out.append(Candidate(row, lex * cov, lex, cov, 0.0, 0.0))
+            else:
+                d, h = float(dense[row]), float(heading[row])
+                score = (d + HEADING_WEIGHT * h + LEXICAL_WEIGHT * lex * cov + COVERAGE_WEIGHT * cov) / SCALE
+                out.append(Candidate(row, score, lex, cov, d, h))
+        out.sort(key=lambda c: (-c.score, c.row))
+        if dense is None:
+            out = [c for c in out if c.score > 0]
+        return Ranking(terms, out[:k])
+
+    def coverage(self, reading: Reading, *rows: int) -> float:
+        """Share of the question's content that the sections ``rows`` hold between them::
+
+            coverage = sum(weight(u) for u in units if u has a term in the sections) / sum(weight(u))
+
+        where ``weight(u)`` says how much the unit's rarest term tells sections apart and a unit the
+        corpus lacks has a fixed weight (see :class:`~qa_bot.vocabulary.Reader`). No known content at all: 0.
+        """
+        return self.coverages(reading, [rows])[0]
+
+    def coverages(self, reading: Reading, groups: list[tuple[int, ...]],
+                  deadline: Deadline = NO_DEADLINE) -> list[float]:
+        """The coverage (see :meth:`coverage`) of each group of rows."""
+        total = sum(u.weight for u in reading.units)
+        if not total:
+            return [0.0] * len(groups)
+        rows = sorted({row for group in groups for row in group})
+        found = {term: self.engine.holding(term, rows) for term in {t for u in reading.units for t in u.terms}}
+        covered = [0] * len(groups)
+        for u in reading.units:  # in order: each sum adds up as the definition's sum() does
+            deadline.check()
+            here = set().union(*[found[t] for t in u.terms])
+            for g, group in enumerate(groups):
+                if not here.isdisjoint(group):
+                    covered[g] += u.weight
+        return [c / total for c in covered]
+
+    def sentence_scores(self, row: int, terms: Terms) -> tuple[list[tuple[int, int]], list[str], np.ndarray]:
+        """A section's sentences (spans in its text, and texts) and each one's cosine with the terms."""
+        spans, texts, vectors = self._sentences(row)
+        return spans, texts, self.engine.text_scores(vectors, terms)
+
+    def _split(self, row: int) -> tuple[list[tuple[int, int]], list[str], sparse.csr_matrix]:
+        """A section's sentence spans, texts and tf-idf rows (cached per section by ``_sentences``)."""
+        text = self.sections[row].text
+        spans = sentence_spans(text)
+        texts = [text[a:b] for a, b in spans]
+        return spans, texts, self.engine.text_rows(texts)

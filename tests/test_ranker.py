@@ -1,0 +1,140 @@
+"""The hybrid ranker and the sections' vectors: meaning where words fail, evidence, persistence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import write_article
+from qa_bot import ranker
+from qa_bot.answer import Bot
+from qa_bot.config import Config
+from qa_bot.corpus import load_corpus
+from qa_bot.errors import DamagedIndexError
+from qa_bot.index import CURRENT, CorpusIndex, build_index, read_manifest, stale_reason
+from qa_bot.ranker import Ranker, SectionVectors, shared_encoder
+
+HEAD = "---\ntitle: {t}\nsource: Clinic\nreviewed: 2026-01-02\n---\n"
+
+
+@pytest.fixture(scope="module")
+def eyes(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("eyes")
+    write_article(folder, "dry-eye.md", HEAD.format(t="Dry Eye") + "## Symptoms\n\n"
+                  "Dry eye happens when the eye does not make enough tears. The eyes may sting, burn or feel "
+                  "as if there is sand in them.\n\n## Treatment\n\nArtificial tears moisten the eye.\n")
+    write_article(folder, "cataract.md", HEAD.format(t="Cataract") + "## Symptoms\n\n"
+                  "A cataract clouds the lens. Colours look faded and lights seem to glare at night.\n")
+    write_article(folder, "acne.md", HEAD.format(t="Acne") + "## Causes\n\n"
+                  "Pimples form when hair follicles under the skin clog up.\n")
+    index = CorpusIndex.from_corpus(load_corpus(folder))
+    return Bot(index, Config(corpus=folder))
+
+
+def test_meaning_finds_the_section_that_words_miss(eyes):
+    # no word of the question is in any article: only the encoder links "misty" sight to a cataract
+    [best, *_] = eyes.rank("my sight has gone misty and dim", 3)
+    assert (eyes.index.sections[best.row].article_title, eyes.index.sections[best.row].title) == ("Cataract", "Symptoms")
+    assert best.lexical == 0 and best.dense > 0.3
+
+
+def test_candidates_carry_their_evidence_best_first(eyes):
+    ranked = eyes.rank("why do I get pimples", 5)
+    assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
+    for c in ranked:
+        assert -1 <= c.dense <= 1 and -1 <= c.heading <= 1 and 0 <= c.coverage <= 1 and 0 <= c.lexical < 1
+        assert c.score < 1
+    assert eyes.index.sections[ranked[0].row].article_title == "Acne" and ranked[0].coverage == 1.0
+
+
+def test_section_vectors_are_unit_rows_of_the_index(eyes):
+    vectors = eyes.index.vectors
+    assert vectors.body.shape == vectors.title.shape == (len(eyes.index.sections), 384)
+    assert vectors.body.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors.body, axis=1), 1, atol=1e-5)
+    assert vectors.params == shared_encoder().params()
+
+
+def test_vectors_are_saved_as_plain_arrays_recorded_in_the_manifest(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "a.md", HEAD.format(t="Acne") + "Pimples form when follicles clog.\n")
+    built = build_index(corpus, tmp_path / "index")
+    manifest = read_manifest(tmp_path / "index")
+    assert set(SectionVectors.FILES) <= set(manifest["files"])
+    assert manifest["encoder"]["model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert manifest["encoder"]["weights_sha256"] == shared_encoder().params()["weights_sha256"]
+    loaded = CorpusIndex.load(tmp_path / "index")
+    assert np.array_equal(loaded.vectors.body, built.vectors.body)
+    assert np.array_equal(loaded.vectors.title, built.vectors.title)
+
+
+def test_another_model_means_a_rebuild(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "a.md", HEAD.format(t="Acne") + "Pimples form when follicles clog.\n")
+    index = build_index(corpus, tmp_path / "index")
+    manifest = read_manifest(tmp_path / "index")
+    assert stale_reason(manifest, index.manifest["corpus_digest"]) is None
+    other = {**manifest["encoder"], "weights_sha256": "0" * 64}
+    assert stale_reason(manifest, index.manifest["corpus_digest"], other) == "sentence encoder changed"
+
+
+@pytest.mark.parametrize("damage,message", [
+    (lambda a: a[:, :100], r"vectors_body\.npy holds a float32 array of shape \(1, 100\)"),
+    (lambda a: a * 2, r"vectors_body\.npy holds vectors that are not of unit length"),
+    (lambda a: a.astype(np.float64), r"vectors_body\.npy holds a float64 array"),
+])
+def test_damaged_vectors_are_refused_naming_the_file(tmp_path, damage, message):
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "a.md", HEAD.format(t="Acne") + "Pimples form when follicles clog.\n")
+    build_index(corpus, tmp_path / "index")
+    path = tmp_path / "index" / CURRENT / "vectors_body.npy"
+    np.save(path, damage(np.load(path)))
+    with pytest.raises(DamagedIndexError, match="does not match its checksum|has .* bytes"):
+        CorpusIndex.load(tmp_path / "index")
+    # past the checksums (a buggy writer would have sealed them), the shape and length checks catch it
+    with pytest.raises(ValueError, match=message):
+        SectionVectors.load(path.parent, 1, read_manifest(tmp_path / "index")["encoder"])
+
+
+class CountingEncoder:
+    """Stands in for the encoder: fixed unit vectors, and a count of the texts it was asked to encode."""
+
+    dims = 4
+
+    def __init__(self):
+        self.encoded = []
+
+    def params(self):
+        return {"weights_sha256": "test-model", "dims": self.dims}
+
+    def encode(self, texts, batch_size=32):
+        self.encoded += list(texts)
+        out = np.zeros((len(texts), self.dims), dtype=np.float32)
+        out[np.arange(len(texts)), [len(t) % self.dims for t in texts]] = 1
+        return out
+
+
+def test_a_rebuild_encodes_only_sections_it_has_not_seen(monkeypatch):
+    monkeypatch.setattr(ranker, "_memo", {})
+    encoder = CountingEncoder()
+    first = SectionVectors.build(["Acne", "Acne: Causes"], ["Pimples.", "Clogged follicles."], encoder)
+    assert len(encoder.encoded) == 4  # two bodies, two titles
+    again = SectionVectors.build(["Acne", "Acne: Causes", "Acne: Treatment"],
+                                 ["Pimples.", "Clogged follicles.", "Creams."], encoder)
+    assert encoder.encoded[4:] == ["Acne: Treatment. Creams.", "Acne: Treatment"]
+    assert np.array_equal(again.body[:2], first.body) and np.array_equal(again.title[:2], first.title)
+
+
+def test_an_index_of_records_has_no_vectors_and_ranks_by_words(tmp_path):
+    kb = tmp_path / "kb.jsonl"
+    kb.write_text('{"id": "g1", "title": "Glaucoma", "text": "Glaucoma damages the optic nerve."}\n'
+                  '{"id": "c1", "title": "Cataract", "text": "A cataract clouds the lens."}\n', encoding="utf-8")
+    bot = Bot.from_config(Config(corpus=kb, index_dir=tmp_path / "index"))
+    assert bot.index.vectors is None and not bot.ranker.semantic
+    [best] = bot.rank("optic nerve damage", 1)
+    assert bot.index.sections[best.row].article_title == "Glaucoma" and best.dense == 0 and best.lexical > 0
+
+
+def test_vectors_come_with_an_encoder(eyes):
+    with pytest.raises(ValueError, match="come together"):
+        Ranker(eyes.index.engine, eyes.index.sections, eyes.index.vectors, None)
