@@ -4,14 +4,20 @@ A sign counts unless its context says otherwise, and each context cue reaches on
 
 - a denial ("no chest pain", "isn't drooping", "without overdosing") or a qualifier that makes it
   mild ("a bit of spotting", "slight wheeze") reaches a few words forward, within its clause;
-- a past event ("two years ago", "when she was 3", "after his stroke"), a habit ("for years", "on
-  and off", "I get a tight chest when...") or a recovery ("stopped on its own", "fully recovered",
-  "he's fine now") covers its clause, or for a recovery what came before it in the sentence;
+- a past event ("two years ago", "when she was 3", "after his stroke", "the doctor said it was
+  anxiety"), a habit ("for years", "on and off", "I get a tight chest when...", "when he has a
+  seizure") or an animal ("my dog is having a seizure") covers its clause; a recovery ("stopped on
+  its own", "he's fine now", "coughed it straight up") covers what came before it in its sentence;
 - a question about signs, causes, doses or side effects ("what are the signs of", "can botox cause",
-  "how much paracetamol can I take", "is slurred speech a side effect") covers the rest of its
-  sentence;
+  "how much paracetamol can I take", "can botox help", a fear of having it) covers the rest of its
+  sentence; "is slurred speech a side effect of", and a closing "how common is that" or "will it
+  settle", cover what they ask about;
 - a hypothetical ("if my child ever", "in case of", "suppose") covers the rest of its clause;
 - fiction or coursework (a novel, a school project, an exam, a role play) covers the message.
+
+Two kinds of sign resist some of these: thoughts of suicide count however often they come back,
+and an overdose counts even if the person says they feel fine (docs/red-flags.md 14, 19). A setting
+("hit his head", "32 weeks pregnant") is only undone by a denial, a hypothetical or fiction.
 
 What happens "right now" outweighs a question frame and fiction: "can botox cause trouble breathing
 i can't breathe right now", "signs of a stroke right now, my arm went numb". "what do I do" in the
@@ -234,7 +240,7 @@ class Context:
         return "now" in self.cues
 
     def _asked_now(self, pos: int) -> bool:
-        start, end = self.layout.sentence(pos)
+        start, end = self.layout.sentence(pos)  # "what do I do" in the same sentence
         return any(start <= a < end for a, _ in self.cues.get("now_weak", ()))
 
     def _framed(self, pos: int) -> bool:
@@ -252,7 +258,7 @@ class Context:
 
     def _hypothetical(self, pos: int) -> bool:
         for a, _ in self.cues.get("hypothetical", ()):
-            start, end = self.layout.clause(a)
+            end = self.layout.clause(a)[1]
             if a <= pos < end:
                 return not any(a <= c < end for c, _ in self.cues.get("now", ()))
         return False
@@ -274,7 +280,7 @@ class Context:
                    for a, b in self.cues.get("mild", ()))
 
     def _recovered(self, pos: int) -> bool:
-        sentence_start, sentence_end = self.layout.sentence(pos)
+        sentence_end = self.layout.sentence(pos)[1]
         return any(pos < a < sentence_end for a, _ in self.cues.get("resolved", ()))
 
     def holds(self, t: Term, m) -> bool:
@@ -287,5 +293,6 @@ class Context:
             return False
         if t.setting:
             return True
-        return not (self._framed(start) or self._in_clause("past", start) or self._in_clause("animal", start) or (not t.ongoing and self._in_clause("habit", start))
-                    or self._mild(start) or (not t.lasting and self._recovered(start)))
+        return not (self._framed(start) or self._in_clause("past", start) or self._in_clause("animal", start)
+                    or (not t.ongoing and self._in_clause("habit", start)) or self._mild(start)
+                    or (not t.lasting and self._recovered(start)))
