@@ -178,7 +178,7 @@ RULE_CASES = [
       "i'm shaking and my blood sugar is 2.2 even after eating sweets"],
      ["how do i know if i'm having a hypo", "my blood sugar is 7.2 this morning, is that ok", "i'm worried i might have diabetes, i'm always thirsty",
       "my sugar dropped to 3.8 before lunch, I had some jelly babies and it's 6.4 now and I feel fine"]),
-    ("persistent vomiting with warning signs",
+    ("persistent vomiting",
      ["i can't stop vomiting and i'm getting confused and my heart is racing"],
      ["i think i have food poisoning, i've been sick twice but feel ok now", "my baby spits up after every feed, is that normal"]),
     ("pregnancy emergency",

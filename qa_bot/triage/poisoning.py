@@ -137,7 +137,7 @@ DIABETIC = rule("emergency", "diabetic emergency",
 
 # The ACEP warning signs (docs/red-flags.md, cross-cutting): severe or persistent vomiting, here with
 # confusion, drowsiness, a racing heart or faintness.
-PERSISTENT_VOMITING = rule("emergency", "persistent vomiting with warning signs",
+PERSISTENT_VOMITING = rule("emergency", "persistent vomiting",
                            (VOMITING_ALL, one_of(CONFUSED, NONSENSE, DROWSY, FAST_HEART, FAINT, HARD_TO_WAKE)))
 
 RULES = (OVERDOSE, DIABETIC, PERSISTENT_VOMITING)
