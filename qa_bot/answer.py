@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -53,6 +54,9 @@ RERANK_CANDIDATES = 8
 TITLE_CACHE_RECORDS = 4096
 # Replies list what the articles cover: every article up to this many, then only a count.
 TOPICS_LISTED = 8
+# A message holding several questions ("what is it? how is it treated? what does it cost?") is
+# answered part by part, for at most this many parts: each costs a ranking.
+MAX_PARTS = 4
 
 SMALLTALK_REPLY = (
     "Hello! I'm the clinic's question-answering assistant. I answer questions using our clinic's own "
@@ -119,6 +123,27 @@ def clean_question(question: str, max_chars: int) -> str:
     return text
 
 
+class _Outcome(NamedTuple):
+    """What to reply to one question, before it becomes an :class:`Answer`."""
+
+    status: str  # "answered" or "no_answer"
+    reply: str  # the no_answer reply ("" when answered)
+    cited: list[tuple[Citation, list[str]]]  # each citation with the sentences it quotes, best first
+    reason: str
+
+
+def question_parts(text: str) -> list[str]:
+    """The questions a message holds, each up to and with its question mark ("What is it? Does
+    it hurt?" holds two); a message with at most one question mark is one question."""
+    if text.count("?") < 2:
+        return [text]
+    parts = [p.strip() + "?" for p in text.split("?")]
+    tail = parts.pop()[:-1]  # after the last "?": a closing remark, not a question of its own
+    if tail:
+        parts.append(tail)
+    return [p for p in parts if p.strip("? ")]
+
+
 def describe_topics(sections, most: int = TOPICS_LISTED) -> str:
     """What the articles cover, for replies: each article with its sections; past ``most`` articles,
     only that many titles and how many more there are (a knowledge base may hold thousands)."""
@@ -178,32 +203,72 @@ class Bot:
         return Answer(question, status, text, tuple(citations), self.config.disclaimer, reason)
 
     def _retrieve(self, question: str, reading: Reading, deadline: Deadline) -> Answer:
+        parts = question_parts(question)
+        outcome = self._several(parts, deadline) if len(parts) > 1 else None
+        if outcome is None:
+            outcome = self._outcome(question, reading, deadline)
+        if outcome.status == "no_answer":
+            return self._reply(question, "no_answer", outcome.reply, reason=outcome.reason)
+        texts = [sentence for _, sentences in outcome.cited for sentence in sentences]
+        return self._reply(question, "answered", " ".join(texts), [c for c, _ in outcome.cited], reason=outcome.reason)
+
+    def _several(self, parts: list[str], deadline: Deadline) -> "_Outcome | None":
+        """A message holding several questions: each part answered from its own best section, the
+        parts the articles do not cover named in the reason. None when fewer than two parts ask
+        something or none has an answer of its own: the message is then read as one question
+        (together, its parts may say more)."""
+        readings = [(part, self.reader.read(part)) for part in parts]
+        # "Etc." asks nothing; "Side effects?" asks about a topic the vocabulary knows is not covered
+        readings = [(part, r) for part, r in readings if r.units or r.not_covered or r.ask_a_clinician][:MAX_PARTS]
+        if len(readings) < 2:
+            return None
+        deadline.check()
+        texts = [part for part, _ in readings]
+        vectors = self.ranker.encode(texts) if self.ranker.semantic else [None] * len(texts)
+        cited, seen, missed = [], set(), []
+        for (part, reading), vector in zip(readings, vectors):
+            outcome = self._outcome(part, reading, deadline, vector)
+            if outcome.status == "no_answer":
+                missed.append(f"{part!r} ({outcome.reason})")
+            elif outcome.cited[0][0].url not in seen:  # each part's best section, once
+                seen.add(outcome.cited[0][0].url)
+                cited.append(outcome.cited[0])
+        if not cited:
+            return None
+        cited.sort(key=lambda pair: -pair[0].score)  # best first, as for one question
+        reason = f"{len(readings) - len(missed)} of {len(readings)} questions answered"
+        if missed:
+            reason += "; not answered: " + "; ".join(missed)
+        return _Outcome("answered", "", cited, reason)
+
+    def _outcome(self, question: str, reading: Reading, deadline: Deadline, encoded=None) -> "_Outcome":
+        """What to reply to one question (``encoded``: its vector, if worked out already)."""
         contact = self.config.contact_message
         if reading.ask_a_clinician:
             subject = _join(reading.ask_a_clinician)
-            return self._reply(question, "no_answer", CLINICIAN_REPLY.format(subject=subject, contact=contact),
-                               reason=f"personal question: {subject}")
+            return _Outcome("no_answer", CLINICIAN_REPLY.format(subject=subject, contact=contact), [],
+                            f"personal question: {subject}")
         if reading.not_covered:
             subject = _join(reading.not_covered)
             reply = NOT_COVERED_REPLY.format(subject=subject, topics=self.topics, contact=contact)
-            return self._reply(question, "no_answer", reply, reason=f"not covered: {subject}")
-        ranking = self._ranking(reading, question, deadline)
+            return _Outcome("no_answer", reply, [], f"not covered: {subject}")
+        ranking = self._ranking(reading, question, deadline, encoded)
         decision = decide(ranking.candidates, lambda *rows: self.ranker.coverage(reading, *rows),
                           self.ranker.semantic, self.config.min_score)
         if not decision.answered:
             missing = f"; unknown words: {', '.join(reading.unknown)}" if reading.unknown else ""
-            reply = NO_ANSWER_REPLY.format(topics=self.topics, contact=contact)
-            return self._reply(question, "no_answer", reply, reason=decision.reason + missing)
-        citations, texts = [], []
+            return _Outcome("no_answer", NO_ANSWER_REPLY.format(topics=self.topics, contact=contact), [],
+                            decision.reason + missing)
+        cited = []
         for c in decision.cited:
             deadline.check()
             section = self.index.sections[c.row]
             passage, sentences = self._passage(c.row, ranking)
-            citations.append(Citation(section.article_title, section.title, section.url, passage, round(c.score, 4)))
-            texts.extend(sentences)
-        return self._reply(question, "answered", " ".join(texts), citations, reason=decision.reason)
+            cited.append((Citation(section.article_title, section.title, section.url, passage, round(c.score, 4)),
+                          sentences))
+        return _Outcome("answered", "", cited, decision.reason)
 
-    def _ranking(self, reading: Reading, question: str, deadline: Deadline) -> Ranking:
+    def _ranking(self, reading: Reading, question: str, deadline: Deadline, encoded=None) -> Ranking:
         """The ranker's best sections for the question; of a knowledge base's, only records whose
         title names something the question asks about.
 
@@ -212,7 +277,7 @@ class Bot:
         disease's "renewed" symptoms). A record without a title of its own is not held to it.
         """
         if not self._records:
-            return self.ranker.rank(reading, question, MAX_CITATIONS, deadline)
+            return self.ranker.rank(reading, question, MAX_CITATIONS, deadline, encoded)
         ranking = self.ranker.rank(reading, question, RERANK_CANDIDATES, deadline)
         asked = set(reading.terms) | set(reading.expansions)
         kept = [c for c in ranking.candidates if self._title_terms(c.row) is None or asked & self._title_terms(c.row)]

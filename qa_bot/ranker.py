@@ -179,16 +179,21 @@ class Ranker:
         """A read question's index terms: its own and the ones the vocabulary added count alike."""
         return self.engine.terms(reading.terms + reading.expansions)
 
-    def rank(self, reading: Reading, question: str, k: int, deadline: Deadline = NO_DEADLINE) -> Ranking:
+    def encode(self, questions: list[str]) -> np.ndarray:
+        """Several questions' vectors at once (one call to the encoder), for :meth:`rank`."""
+        return self.encoder.encode(questions)
+
+    def rank(self, reading: Reading, question: str, k: int, deadline: Deadline = NO_DEADLINE,
+             encoded: np.ndarray | None = None) -> Ranking:
         """The ``k`` best sections for the question as read (``reading``) and as typed (``question``,
-        for the encoder), with their evidence."""
+        for the encoder; ``encoded``: its vector, if worked out already), with their evidence."""
         terms = self.terms(reading)
         lexical = self.engine.score_terms(terms)
         picked = [row for row, _ in self.engine.top(lexical, max(k, LEXICAL_CANDIDATES))]
         dense = heading = None
         if self.vectors is not None:
             deadline.check()
-            q = self.encoder.encode(question)
+            q = self.encoder.encode(question) if encoded is None else encoded
             deadline.check()
             dense = self.vectors.body @ q
             heading = self.vectors.title @ q

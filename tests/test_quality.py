@@ -29,7 +29,7 @@ from qa_bot.evaluate import evaluate, format_report, read_questions
 from qa_bot.triage import triage
 
 from conftest import CORPUS, DEV_SET, PROJECT_ROOT, SHARED
-from qa_bot.answer import Bot
+from qa_bot.answer import Bot, question_parts
 from qa_bot.config import Config
 from qa_bot.index import open_index
 
@@ -131,8 +131,15 @@ def test_own_set_is_big_and_varied(own_cases):
 # -- promises every answer keeps ---------------------------------------------------------------
 
 
+SEVERAL_QUESTIONS = [
+    "How do botulinum toxin injections work? Side effects? How much do they cost? Etc.",
+    "Can botox help my migraines? And what about my lower back pain?",
+    "what is botox? how many units do I need?",
+]
+
+
 def _all_questions(dev_cases):
-    return [c["question"] for c in dev_cases] + [c["question"] for c in read_questions(OWN_SET)]
+    return [c["question"] for c in dev_cases] + [c["question"] for c in read_questions(OWN_SET)] + SEVERAL_QUESTIONS
 
 
 def test_citations_are_verbatim_and_answers_whole_sentences(bot, dev_cases):
@@ -176,6 +183,35 @@ def test_coverage_adds_up_over_two_sections(bot):
     assert bot.coverage(reading, how, beyond) == 1.0
     a = bot.ask("what is the mechanism of botulinum toxin")
     assert a.status == "answered" and a.citations[0].section in {"How Does Botox Work?", "Botox - Beyond Beauty"}
+
+
+@pytest.mark.parametrize("message,parts", [
+    ("what is botox", ["what is botox"]),
+    ("what is botox?", ["what is botox?"]),
+    ("What is it? Does it hurt?", ["What is it?", "Does it hurt?"]),
+    ("Side effects? Cost?? Thanks", ["Side effects?", "Cost?", "Thanks"]),
+    ("why?? why??", ["why?", "why?"]),
+])
+def test_a_message_is_cut_into_its_questions(message, parts):
+    assert question_parts(message) == parts
+
+
+def test_a_message_of_several_questions_answers_the_covered_ones_and_names_the_rest(bot):
+    a = bot.ask("Can botox help my migraines? How much does it cost?")
+    assert a.status == "answered"
+    assert [c.section for c in a.citations] == ["Botox in Chronic Migraine Treatment"]
+    assert "1 of 2 questions answered" in a.reason and "'How much does it cost?' (not covered: cost" in a.reason
+
+
+def test_each_question_of_a_message_gets_its_own_section(bot):
+    a = bot.ask("Can botox help my migraines? And what about my lower back pain?")
+    assert {c.section for c in a.citations} == {"Botox in Chronic Migraine Treatment", "Lower Back Pain and Botox"}
+    assert [c.score for c in a.citations] == sorted((c.score for c in a.citations), reverse=True)
+
+
+def test_a_message_none_of_whose_questions_is_covered_is_no_answer(bot):
+    a = bot.ask("How much does botox cost? Is it covered by insurance?")
+    assert a.status == "no_answer" and a.citations == ()
 
 
 def test_one_clear_section_is_cited_alone(bot):
