@@ -109,8 +109,7 @@ class CorpusIndex:
             engine = Engine.build(records, analyzer)
         vectors = None
         if corpus.kind != "records":
-            titles = [": ".join(section_fields(s, corpus.kind)) for s in sections]
-            vectors = SectionVectors.build(titles, [s.text for s in sections], encoder or shared_encoder())
+            vectors = SectionVectors.build(*_vector_inputs(sections, corpus.kind), encoder or shared_encoder())
         manifest = {
             "format_version": FORMAT_VERSION,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -196,6 +195,8 @@ class CorpusIndex:
             vectors = manifest["encoder"] and SectionVectors.load(folder, len(sections), manifest["encoder"])
         except (OSError, ValueError) as exc:
             raise DamagedIndexError(index_dir, str(exc)) from None
+        if vectors:
+            vectors.remember(*_vector_inputs(sections, manifest["kind"]))
         return cls(engine, sections, manifest, folder, articles, vectors)
 
 
@@ -214,6 +215,11 @@ def section_fields(section: Section, kind: str) -> list[str]:
     if section.title == INTRODUCTION:
         return [section.article_title]
     return [section.article_title, section.title]
+
+
+def _vector_inputs(sections: list[Section], kind: str) -> tuple[list[str], list[str]]:
+    """The sections' titles (article title and heading) and texts, as their vectors are made."""
+    return [": ".join(section_fields(s, kind)) for s in sections], [s.text for s in sections]
 
 
 def seal_files(folder: Path) -> dict:

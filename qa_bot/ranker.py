@@ -103,10 +103,20 @@ class SectionVectors:
     def build(cls, titles: Sequence[str], texts: Sequence[str], encoder) -> "SectionVectors":
         """Vectors for sections given as their title fields joined (article title and heading) and
         their text. The body is ``"title. text"``; a section without a title gets its body as title."""
-        bodies = [f"{t}. {x}" if t else x for t, x in zip(titles, texts)]
-        body = _encode_memo(encoder, bodies)
-        title = _encode_memo(encoder, [t or b for t, b in zip(titles, bodies)])
-        return cls(body, title, encoder.params())
+        bodies, heads = _encoded_texts(titles, texts)
+        return cls(_encode_memo(encoder, bodies), _encode_memo(encoder, heads), encoder.params())
+
+    def remember(self, titles: Sequence[str], texts: Sequence[str]) -> None:
+        """Let later builds in this process reuse these vectors (loaded with an index, made from
+        these sections): a process that serves an index and then rebuilds it after an edit encodes
+        only the sections that changed."""
+        bodies, heads = _encoded_texts(titles, texts)
+        if 2 * len(bodies) <= VECTOR_MEMO_TEXTS:
+            model = self.params["weights_sha256"]
+            if len(_memo) + 2 * len(bodies) > VECTOR_MEMO_TEXTS:
+                _memo.clear()
+            _memo.update(zip(_keys(model, bodies), self.body))
+            _memo.update(zip(_keys(model, heads), self.title))
 
     def save(self, folder: Path) -> None:
         np.save(Path(folder) / self.FILES[0], self.body)
@@ -136,10 +146,19 @@ class SectionVectors:
 _memo: dict[tuple[str, bytes], np.ndarray] = {}
 
 
+def _encoded_texts(titles: Sequence[str], texts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """What is encoded for each section: its body and its title (see SectionVectors.build)."""
+    bodies = [f"{t}. {x}" if t else x for t, x in zip(titles, texts)]
+    return bodies, [t or b for t, b in zip(titles, bodies)]
+
+
+def _keys(model: str, texts: Sequence[str]) -> list[tuple[str, bytes]]:
+    return [(model, hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest()) for t in texts]
+
+
 def _encode_memo(encoder, texts: list[str]) -> np.ndarray:
     """``encoder.encode(texts)``, remembering vectors by the model and the text (see VECTOR_MEMO_TEXTS)."""
-    model = encoder.params()["weights_sha256"]
-    keys = [(model, hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest()) for t in texts]
+    keys = _keys(encoder.params()["weights_sha256"], texts)
     todo = {k: t for k, t in zip(keys, texts) if k not in _memo}  # each new text once
     fresh = dict(zip(todo, encoder.encode(list(todo.values()), batch_size=ENCODE_BATCH))) if todo else {}
     if len(fresh) <= VECTOR_MEMO_TEXTS:

@@ -138,3 +138,19 @@ def test_an_index_of_records_has_no_vectors_and_ranks_by_words(tmp_path):
 def test_vectors_come_with_an_encoder(eyes):
     with pytest.raises(ValueError, match="come together"):
         Ranker(eyes.index.engine, eyes.index.sections, eyes.index.vectors, None)
+
+
+def test_a_process_that_loaded_an_index_rebuilds_it_encoding_only_the_sections_that_changed(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "a.md", HEAD.format(t="Acne") + "Pimples form when follicles clog.\n")
+    write_article(corpus, "b.md", HEAD.format(t="Hives") + "Hives are itchy welts.\n")
+    build_index(corpus, tmp_path / "index")
+    monkeypatch.setattr(ranker, "_memo", {})  # as in a worker that has only loaded the index
+    CorpusIndex.load(tmp_path / "index")
+    encoder = shared_encoder()
+    encoded = []
+    real = encoder.encode
+    monkeypatch.setattr(encoder, "encode", lambda texts, batch_size=32: encoded.extend(texts) or real(texts, batch_size))
+    write_article(corpus, "b.md", HEAD.format(t="Hives") + "Hives are itchy red welts.\n")
+    build_index(corpus, tmp_path / "index")
+    assert encoded == ["Hives. Hives are itchy red welts."]  # the body; its title "Hives" is known
