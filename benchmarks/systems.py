@@ -5,10 +5,19 @@ the engines, not batching tricks: qa-bot through ``Engine.search``; bm25s throug
 ``get_scores_from_ids`` after the same tokenization ``bm25s.tokenize`` applies to the corpus
 (its ``retrieve`` adds per-call overhead meant for batches); scikit-learn through
 ``TfidfVectorizer.transform`` and one sparse product.
+
+Two more use qa-bot's sentence encoder (all-MiniLM-L6-v2): the encoder alone (cosine of query and
+document vectors), and qa-bot's hybrid ranker over its BM25F engine and those vectors, as the
+answer path ranks (ranker.py; the general vocabulary reads the queries). Encoding documents is
+slow (MedQuAD's 16,407 long passages would take about an hour of both cores), so their vectors are
+kept in ``benchmarks/out/`` by the texts' hash and encoded once; in corpora of over
+``LONG_CORPUS`` documents each one is encoded from its first ``CUT_CHARS`` characters, about one
+256-piece window of the model.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -117,9 +126,83 @@ class SklearnTfidf:
         (folder / "vocabulary.json").write_text(json.dumps(vocabulary), encoding="utf-8")
 
 
+VECTORS = Path(__file__).resolve().parent / "out"
+LONG_CORPUS = 10_000
+CUT_CHARS = 1_000
+
+
+def encoded(records: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Body ("title. text") and title vectors of the records, as the index makes them, kept on disk."""
+    from qa_bot.ranker import SectionVectors, shared_encoder
+
+    encoder = shared_encoder()
+    cut = CUT_CHARS if len(records) > LONG_CORPUS else None
+    titles = [r.get("title") or "" for r in records]
+    texts = [r["text"][:cut] for r in records]
+    key = hashlib.sha256(json.dumps([encoder.params()["weights_sha256"], titles, texts]).encode()).hexdigest()[:16]
+    paths = [VECTORS / f"vectors-{key}-{part}.npy" for part in ("body", "title")]
+    if not all(p.is_file() for p in paths):
+        VECTORS.mkdir(exist_ok=True)
+        encoder.threads = 2  # a build on an otherwise idle machine
+        vectors = SectionVectors.build(titles, texts, encoder)
+        encoder.threads = 1  # queries: one thread, as when answering
+        np.save(paths[0], vectors.body)
+        np.save(paths[1], vectors.title)
+    return np.load(paths[0]), np.load(paths[1])
+
+
+class Dense:
+    """The sentence encoder alone: documents ranked by the cosine of their vector and the query's."""
+
+    name = "all-MiniLM-L6-v2 alone"
+
+    def build(self, records: list[dict]) -> None:
+        from qa_bot.ranker import shared_encoder
+
+        self.body, _ = encoded(records)
+        self.encoder = shared_encoder()
+        self.ids = [r["id"] for r in records]
+
+    def search(self, query: str, k: int) -> list[str]:
+        scores = self.body @ self.encoder.encode(query)
+        return [self.ids[i] for i in top_rows(scores + 2, k)]  # cosines from -1: all rows rank
+
+    def save(self, folder: Path) -> None:
+        np.save(folder / "vectors_body.npy", self.body)
+
+
+class Hybrid:
+    """qa-bot's hybrid ranker (ranker.py) over its BM25F engine and the encoder's vectors."""
+
+    name = "qa-bot hybrid (bm25 + encoder)"
+
+    def build(self, records: list[dict]) -> None:
+        from qa_bot.engine import Engine
+        from qa_bot.ranker import Ranker, SectionVectors, shared_encoder
+        from qa_bot.vocabulary import Reader, Vocabulary
+
+        self.engine = Engine.build(records, weighting="bm25")
+        body, title = encoded(records)
+        encoder = shared_encoder()
+        self.ranker = Ranker(self.engine, None, SectionVectors(body, title, encoder.params()), encoder)
+        self.reader = Reader(Vocabulary.general(self.engine.analyzer), self.engine.analyzer, self.engine.idf(),
+                             self.engine.n_docs)
+        self.ids = self.engine.ids_
+
+    def search(self, query: str, k: int) -> list[str]:
+        ranking = self.ranker.rank(self.reader.read(query), query, k)
+        return [self.ids[c.row] for c in ranking.candidates]
+
+    def save(self, folder: Path) -> None:
+        self.engine.save(folder)
+        self.ranker.vectors.save(folder)
+
+
 SYSTEMS = {
     "qa-bot-bm25": lambda: QaBot("bm25"),
     "qa-bot-tfidf": lambda: QaBot("tfidf"),
     "bm25s": Bm25s,
     "sklearn": SklearnTfidf,
+    "dense": Dense,
+    "hybrid": Hybrid,
 }
