@@ -75,7 +75,7 @@ def test_written_set_meets_its_targets(bot, path, targets):
 
 # (corpus folder, question file, floors): measured, then set a little lower.
 OTHER_SETS = [
-    (CORPUS, SHARED / "eval" / "realfaq-dev.jsonl", {"overall": 0.75}),
+    (CORPUS, SHARED / "eval" / "realfaq-dev.jsonl", {"overall": 0.74}),
     (PROJECT_ROOT / "tests" / "corpora" / "eyes-skin", PROJECT_ROOT / "tests" / "questions" / "eyes-skin.jsonl",
      {"overall": 0.88, "top1": 0.87, "out_of_scope_rejected": 0.83, "urgent_recall": 1.0, "smalltalk_accuracy": 1.0}),
     (PROJECT_ROOT / "tests" / "corpora" / "diabetes-heart", PROJECT_ROOT / "tests" / "questions" / "diabetes-heart.jsonl",
