@@ -150,15 +150,17 @@ class Encoder:
                 "long_texts": "windows", "package": MODEL_PACKAGE, "package_version": self.files.version,
                 "weights_sha256": self.files.weights_sha256}
 
-    def encode(self, texts: str | Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: str | Sequence[str], batch_size: int = 32, max_tokens: int | None = None) -> np.ndarray:
         """Unit vectors for ``texts``: shape ``(dims,)`` for one string, ``(len(texts), dims)`` for a list.
 
         Texts are encoded ``batch_size`` windows at a time, shortest with shortest so that little
         padding is computed. The same text always gives the same vector, whatever else is in the
-        call, to within float32 rounding of the padded batch (about 1e-7).
+        call, to within float32 rounding of the padded batch (about 1e-7). With ``max_tokens``, each
+        text is cut after that many word pieces and encoded in one window, as sentence-transformers
+        cuts at its ``max_seq_length``: the cost of a text is then bounded, whatever it holds.
         """
         if isinstance(texts, str):
-            return self.encode([texts], batch_size)[0]
+            return self.encode([texts], batch_size, max_tokens)[0]
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
         texts = list(texts)
@@ -166,7 +168,7 @@ class Encoder:
         counts = np.zeros(len(texts), dtype=np.float32)
         if not texts:
             return sums
-        windows = self._windows(texts)
+        windows = self._windows(texts, max_tokens)
         windows.sort(key=lambda w: len(w[1]))
         with self._blas.limit(limits=self.threads, user_api="blas"):
             for start in range(0, len(windows), batch_size):
@@ -179,12 +181,13 @@ class Encoder:
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors
 
-    def _windows(self, texts: list[str]) -> list[tuple[int, list[int]]]:
-        """(text number, token ids with [CLS] and [SEP]) for every window of every text."""
+    def _windows(self, texts: list[str], max_tokens: int | None = None) -> list[tuple[int, list[int]]]:
+        """(text number, token ids with [CLS] and [SEP]) for every window of every text (only the
+        first ``max_tokens`` word pieces of each, if given)."""
         room = self.max_tokens - 2
         windows = []
         for owner, encoding in enumerate(self._tokenizer.encode_batch(texts, add_special_tokens=False)):
-            ids = encoding.ids
+            ids = encoding.ids if max_tokens is None else encoding.ids[:min(max_tokens, room)]
             parts = max(1, math.ceil(len(ids) / room))
             size = math.ceil(len(ids) / parts)
             for start in range(0, max(len(ids), 1), size or 1):

@@ -83,6 +83,13 @@ def test_a_text_past_the_model_limit_is_encoded_whole(encoder):
     assert float(with_knees @ with_passport) < 0.999
 
 
+def test_max_tokens_reads_only_the_first_word_pieces(encoder):
+    long = "my back pain is bad " * 100  # 500 word pieces, one a word
+    cut = encoder.encode(long, max_tokens=25)
+    assert np.allclose(cut, encoder.encode("my back pain is bad " * 5), atol=1e-6)
+    assert not np.allclose(cut, encoder.encode(long), atol=1e-3)  # whole, it is read in windows
+
+
 def test_a_very_long_text_gives_one_unit_vector_near_its_content(encoder):
     vector = encoder.encode(" ".join([PARAGRAPH] * 60))  # about 5,500 word pieces, 22 windows
     assert vector.shape == (384,)
