@@ -13,7 +13,6 @@ target: the slowest ≤ 20 ms.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import platform
 import random
@@ -33,14 +32,13 @@ from qa_bot.config import Config  # noqa: E402
 from qa_bot.corpus import load_corpus  # noqa: E402
 from qa_bot.index import CorpusIndex  # noqa: E402
 
-MODULES = ("qa_bot.triage", "qa_bot.privacy", "qa_bot.analysis", "qa_bot.vocabulary", "qa_bot.answer")
 TARGET_MS = 20.0
 
 
 def questions(count: int, seed: int) -> list[str]:
     """``count`` adversarial questions: the generator's, with more seeds until there are enough."""
     out: list[str] = []
-    modules = [importlib.import_module(name) for name in MODULES]
+    modules = adversarial.patient_text_modules()  # every triage submodule too
     while len(out) < count:
         out += [q for _, q in adversarial.adversarial_questions(modules, seed=seed)]
         out += adversarial.smalltalk_questions(triage.PHRASES, random.Random(seed))

@@ -11,12 +11,23 @@ runs up to the question limit, each ending in a near miss.
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
 import random
 import re
 import sys
 from collections.abc import Iterator
 
-from qa_bot import patterns
+from qa_bot import patterns, triage
+
+# The modules that read a patient's words (triage is a package: each of its modules).
+PATIENT_TEXT_MODULES = ("qa_bot.triage", *(f"qa_bot.triage.{m.name}" for m in pkgutil.iter_modules(triage.__path__)),
+                        "qa_bot.privacy", "qa_bot.analysis", "qa_bot.vocabulary", "qa_bot.answer")
+
+
+def patient_text_modules() -> list:
+    return [importlib.import_module(name) for name in PATIENT_TEXT_MODULES]
+
 
 MAX_CHARS = 1000  # the default max_question_chars
 # Ends that make an almost-match fail at the last moment: a stray letter, punctuation, half a word.

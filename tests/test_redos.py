@@ -7,10 +7,8 @@ defence: a question that still runs too long fails alone, and the bot goes on an
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import json
-import pkgutil
 import random
 import time
 
@@ -24,19 +22,12 @@ from qa_bot.config import Config, load_config
 from qa_bot.errors import TooSlowError
 from qa_bot.webapp import create_app
 
-# The modules that read a patient's words (triage is a package: each of its modules): every pattern in them must be RE2.
-PATIENT_TEXT_MODULES = ("qa_bot.triage", *(f"qa_bot.triage.{m.name}" for m in pkgutil.iter_modules(triage.__path__)),
-                        "qa_bot.privacy", "qa_bot.analysis", "qa_bot.vocabulary", "qa_bot.answer")
 # Far above what a linear pattern needs for 1000 characters (microseconds), far below what
 # exponential backtracking takes ("bye" x 36 took 35 s; every two more tripled it).
 BOUND_S = 0.5
 # The questions of the report: 145 characters took 35 s, and the same with "good bye", "good morning".
 REPORTED = [" ".join(["bye"] * 36) + " x", " ".join(["good bye"] * 30) + " x", " ".join(["good morning"] * 30) + " x",
             " ".join(["bye"] * 240) + " x"]  # 961 characters
-
-
-def _modules():
-    return [importlib.import_module(name) for name in PATIENT_TEXT_MODULES]
 
 
 def _timed(call, *args) -> float:
@@ -49,11 +40,11 @@ def _timed(call, *args) -> float:
 @pytest.fixture(scope="module")
 def attacks():
     """(pattern, question) for every pattern in the patient-text modules, made from the pattern."""
-    return adversarial.adversarial_questions(_modules())
+    return adversarial.adversarial_questions(adversarial.patient_text_modules())
 
 
 def test_every_pattern_that_reads_patient_text_is_re2():
-    found = [p for module in _modules() for p in adversarial.compiled_patterns(module)]
+    found = [p for module in adversarial.patient_text_modules() for p in adversarial.compiled_patterns(module)]
     assert len(found) > 100  # the walk reaches into rules, conditions and privacy's table
     backtracking = [p.pattern[:80] for p in found if not isinstance(p, patterns.Pattern)]
     assert not backtracking, f"compile these with qa_bot.patterns.compile: {backtracking}"
