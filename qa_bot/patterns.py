@@ -6,14 +6,12 @@ exponential time on a crafted question ("bye bye bye ... x" took 35 s in 145 cha
 (Google's engine, through its maintained ``google-re2`` binding) compiles a pattern to an automaton
 and never backtracks, so no question can make a pattern slow. The price is RE2's syntax: no
 look-ahead, look-behind or back-references. Where a rule needs "unless followed by", it says so in
-Python around the match (see :class:`Guarded`), never inside the pattern.
+Python around the match, never inside the pattern.
 
 RE2's ``\\b`` and ``\\w`` are ASCII; our patterns read folded text (accents stripped, lower case).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import re2
 
@@ -47,27 +45,3 @@ def compile(pattern: str, *, ignore_case: bool = False) -> Pattern:  # noqa: A00
 def any_of(*parts: str) -> str:
     """One pattern matching any of ``parts`` (each wrapped in a non-capturing group)."""
     return "|".join(f"(?:{p})" for p in parts)
-
-
-@dataclass(frozen=True)
-class Guarded:
-    """A pattern that counts only where ``unless`` does not match right after it.
-
-    RE2 has no negative look-ahead, so ``stroke\\b(?! now)`` is written
-    ``Guarded(compile(r"stroke\\b"), compile(r" now"))``: each match of ``pattern`` is tried in turn
-    and the first whose following text does not start with ``unless`` wins.
-    """
-
-    pattern: Pattern
-    unless: Pattern
-
-    def search(self, text: str, pos: int = 0):
-        for m in self.pattern.finditer(text, pos):
-            if not self.unless.match(text, m.end()):
-                return m
-        return None
-
-    def finditer(self, text: str):
-        for m in self.pattern.finditer(text):
-            if not self.unless.match(text, m.end()):
-                yield m

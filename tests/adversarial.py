@@ -44,7 +44,7 @@ _LITERAL = re.compile(r"[a-z0-9'&][a-z0-9'& -]*")
 
 def compiled_patterns(obj, seen: set[int] | None = None) -> Iterator:
     """Every compiled pattern (RE2 or Python ``re``) inside ``obj``: a module's globals, lists, dicts,
-    dataclasses (``Alternatives``, ``Guarded``) and the closures of functions they hold."""
+    dataclasses and the closures of functions they hold."""
     seen = set() if seen is None else seen
     if id(obj) in seen:
         return
