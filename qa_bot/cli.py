@@ -27,6 +27,8 @@ exit codes: 0 success (including "no answer"), 1 error, 2 usage error
 """
 
 
+# The codes the API gives the same errors (webapp.py), for a line of 'ask -' that gets no answer.
+BATCH_ERROR_CODES = {UsageError: "invalid_question", TooSlowError: "too_slow"}
 CHECK_LISTED = 50  # 'corpus check' lists each article only for corpora up to this size
 
 
@@ -35,56 +37,102 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = Parser(prog="qa-bot", description="Answer patients' questions from the clinic's own articles, "
-               "quoting and citing them.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--version", action="version", version=f"qa-bot {__version__}")
-    p.add_argument("--corpus", metavar="PATH", help="corpus: a folder of Markdown articles or a .jsonl file of "
-                   "records (env QA_BOT_CORPUS)")
-    p.add_argument("--index-dir", metavar="DIR", help="where the index is kept (env QA_BOT_INDEX_DIR)")
-    p.add_argument("--config", metavar="FILE", help="TOML config file (env QA_BOT_CONFIG)")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+def _global_options(parser: argparse.ArgumentParser, default=None) -> None:
+    """The options every command takes, before or after its name. On the commands they default to
+    SUPPRESS, so an option given before the command is not reset by the command's own default."""
+    parser.add_argument("--corpus", metavar="PATH", default=default, help="corpus: a folder of Markdown articles "
+                        "or a .jsonl file of records (env QA_BOT_CORPUS)")
+    parser.add_argument("--index-dir", metavar="DIR", default=default,
+                        help="where the index is kept (env QA_BOT_INDEX_DIR)")
+    parser.add_argument("--config", metavar="FILE", default=default, help="TOML config file (env QA_BOT_CONFIG)")
 
-    ask = sub.add_parser("ask", help="answer one question (or one per line from stdin with '-')",
-                         description="Answer a question. With '-', read one question per line from standard "
-                         "input and answer each in order.")
+
+COMMON = Parser(add_help=False)
+_global_options(COMMON, default=argparse.SUPPRESS)
+
+
+def add_command(sub, name: str, summary: str, func=None, details: str = "") -> argparse.ArgumentParser:
+    """Register one (sub)command: ``summary`` is its one line in the list of commands and the first line
+    of its own --help, ``details`` what follows there. Every command takes the global options too."""
+    if not summary or "\n" in summary:
+        raise ValueError(f"command {name!r} needs a one-line summary")
+    description = "\n\n".join([summary] + ([textwrap.fill(details, 88)] if details else []))
+    parser = sub.add_parser(name, help=summary, description=description, parents=[COMMON],
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    if func is not None:
+        parser.set_defaults(func=func)
+    return parser
+
+
+def add_ask(sub) -> None:
+    ask = add_command(sub, "ask", "Answer one question, or one per line from standard input with '-'.", cmd_ask,
+                      "With '-', every line of standard input gets exactly one answer, in order: one JSON object "
+                      "per line with --json. A blank or unusable line (too long, say) gets an error object instead, "
+                      '{"line": N, "error": {"code": ..., "message": ...}}, and the exit code is then 2.')
     ask.add_argument("question", help="the question, or '-' to read questions from standard input")
     ask.add_argument("--json", action="store_true", help="print the JSON contract (one object per line)")
-    ask.set_defaults(func=cmd_ask)
 
-    chat = sub.add_parser("chat", help="interactive session (Ctrl-D or 'quit' to leave)")
-    chat.set_defaults(func=cmd_chat)
 
-    index = sub.add_parser("index", help="(re)build the index and print a summary")
-    index.set_defaults(func=cmd_index)
+def add_chat(sub) -> None:
+    add_command(sub, "chat", "Ask questions one after another in the terminal.", cmd_chat,
+                "Type a question and press Enter; type 'quit' or press Ctrl-D to leave.")
 
-    corpus = sub.add_parser("corpus", help="corpus tools")
-    corpus_sub = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", parser_class=Parser, required=True)
-    check = corpus_sub.add_parser("check", help="validate every article without building anything")
-    check.set_defaults(func=cmd_corpus_check)
 
-    ev = sub.add_parser("eval", help="measure answer quality (or triage) on a labelled JSONL file")
+def add_index(sub) -> None:
+    add_command(sub, "index", "Build (or rebuild) the index of the corpus and print a summary.", cmd_index,
+                "Other commands build the index when it is missing or out of date; this does it now, e.g. "
+                "before starting the server.")
+
+
+def add_corpus(sub) -> None:
+    corpus = add_command(sub, "corpus", "Tools for the corpus of articles.")
+    actions = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", parser_class=Parser, required=True)
+    add_command(actions, "check", "Check every article (and vocabulary.yaml) without building anything.",
+                cmd_corpus_check, "Prints each article's title and sections (for up to "
+                f"{CHECK_LISTED} articles), or the first problem, by file and line, with exit code 1.")
+
+
+def add_eval(sub) -> None:
+    ev = add_command(sub, "eval", "Measure answer quality (or triage) on a labelled JSONL file.", cmd_eval)
     ev.add_argument("file", help="JSONL of questions (question, expect, sections or accept) or of triage messages "
                     "(message, expect, kind): the forms of shared/eval/README.md")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
-    ev.set_defaults(func=cmd_eval)
 
-    serve = sub.add_parser("serve", help="serve the website, widget and JSON API")
+
+def add_serve(sub) -> None:
+    serve = add_command(sub, "serve", "Serve the website, the widget and the JSON API.", cmd_serve,
+                        "Runs gunicorn with the configured workers; the index follows corpus edits "
+                        "(reload_interval).")
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 8000)")
     serve.add_argument("--workers", type=int, help="worker processes (default 2)")
-    serve.add_argument("--debug", action="store_true", help="Flask's development server with debugging (never in production)")
-    serve.set_defaults(func=cmd_serve)
+    serve.add_argument("--debug", action="store_true",
+                       help="Flask's development server with debugging (never in production)")
 
-    proxy = sub.add_parser("proxy-config", help="print the nginx config for running nginx in front of 'qa-bot serve'",
-                           description="Print an nginx config (the production set-up in the README) that passes "
-                           "requests to 'qa-bot serve' at the configured host and port, refuses bodies over "
-                           "max_body_bytes, drops slow clients and adds the security headers to nginx's own pages.")
+
+def add_proxy_config(sub) -> None:
+    proxy = add_command(sub, "proxy-config", "Print the nginx config for running nginx in front of 'qa-bot serve'.",
+                        cmd_proxy_config, "The production set-up in the README: nginx passes requests to "
+                        "'qa-bot serve' at the configured host and port, refuses bodies over max_body_bytes, "
+                        "drops slow clients and adds the security headers to nginx's own pages.")
     proxy.add_argument("--listen", default="80", metavar="[ADDRESS:]PORT",
                        help="where nginx listens (default 80: every address)")
     proxy.add_argument("--tls-certificate", metavar="FILE", help="HTTPS: the certificate chain (PEM, full path)")
     proxy.add_argument("--tls-key", metavar="FILE", help="HTTPS: the certificate's private key (PEM, full path)")
-    proxy.set_defaults(func=cmd_proxy_config)
+
+
+# Each registers one command (in this order in --help). A new command: write add_x(sub), list it here.
+COMMANDS = (add_ask, add_chat, add_index, add_corpus, add_eval, add_serve, add_proxy_config)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = Parser(prog="qa-bot", description="Answer patients' questions from the clinic's own articles, "
+               "quoting and citing them.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"qa-bot {__version__}")
+    _global_options(p)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for register in COMMANDS:
+        register(sub)
     return p
 
 
@@ -120,13 +168,13 @@ def cmd_ask(args) -> int:
         return 0
     status = 0
     for n, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
         try:
             answer = bot.ask(line)
-        except (UsageError, TooSlowError) as exc:  # one bad line does not stop a batch
-            print(f"qa-bot: line {n}: {exc}", file=sys.stderr)
+        except (UsageError, TooSlowError) as exc:  # one bad line does not stop a batch, and still gets its line
+            print(f"qa-bot: line {n}: {exc}", file=sys.stderr, flush=True)
             status = max(status, exc.exit_code)
+            error = {"line": n, "error": {"code": BATCH_ERROR_CODES[type(exc)], "message": str(exc)}}
+            print(json.dumps(error, ensure_ascii=False) if args.json else f"line {n}: not answered: {exc}\n", flush=True)
             continue
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer) + "\n", flush=True)
     return status

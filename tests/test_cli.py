@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -11,7 +12,7 @@ import pytest
 
 from conftest import CORPUS
 from qa_bot.analysis import sentences
-from qa_bot.cli import main
+from qa_bot.cli import build_parser, main
 
 DISCLAIMER_START = "This is general information"
 CONTRACT_KEYS = {"question", "status", "answer", "citations", "disclaimer"}
@@ -98,11 +99,25 @@ def test_odd_questions_get_a_clear_no_answer(run, question):
     assert data["citations"] == [] and "don't have information" in data["answer"]
 
 
-def test_batch_reports_bad_lines_and_goes_on(run):
-    code, out, err = run("ask", "--json", "-", stdin="botox for migraine\n" + "x" * 2000 + "\nhello\n")
+def test_batch_writes_one_line_per_input_line(run):
+    """A blank or over-long line gets an error object in its place: output line N is input line N."""
+    code, out, err = run("ask", "--json", "-", stdin="botox for migraine\n" + "x" * 2000 + "\n\nhello\n")
     assert code == 2
-    assert [json.loads(line)["status"] for line in out.splitlines()] == ["answered", "smalltalk"]
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 4
+    assert rows[0]["status"] == "answered" and rows[3]["status"] == "smalltalk"
+    assert rows[1] == {"line": 2, "error": {"code": "invalid_question", "message": rows[1]["error"]["message"]}}
+    assert "limit is 1000" in rows[1]["error"]["message"]
+    assert rows[2]["line"] == 3 and "empty" in rows[2]["error"]["message"]
     assert "line 2" in err and "limit is 1000" in err
+
+
+def test_batch_in_text_gives_every_line_its_block(run):
+    code, out, _ = run("ask", "-", stdin="hello\n\n")
+    assert code == 2
+    blocks = out.strip().split("\n\n")
+    assert "I'm the clinic's question-answering assistant" in blocks[0]
+    assert blocks[-1].startswith("line 2: not answered: the question is empty")
 
 
 def test_index_and_corpus_check(run):
@@ -152,6 +167,54 @@ def test_help_documents_every_command(capsys):
     assert exit_.value.code == 0
     for word in ("ask", "chat", "index", "corpus", "eval", "serve", "--corpus", "--index-dir", "QA_BOT_INDEX_DIR"):
         assert word in out
+
+
+def _commands(parser, path=()):
+    """Every (sub)command parser, by its path of names, with the one-line help it is listed with."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            listed = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield (*path, name), listed.get(name), sub
+                yield from _commands(sub, (*path, name))
+
+
+def test_every_command_has_a_summary_and_a_description():
+    commands = list(_commands(build_parser()))
+    assert {" ".join(path) for path, _, _ in commands} >= {"ask", "chat", "index", "corpus", "corpus check", "eval",
+                                                           "serve", "proxy-config"}
+    for path, summary, parser in commands:
+        assert summary and "\n" not in summary and summary.endswith("."), path
+        assert parser.description and parser.description.startswith(summary), path
+
+
+@pytest.mark.parametrize("command", [["chat"], ["index"], ["corpus", "check"], ["ask"], ["serve"]])
+def test_every_command_prints_its_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--help"])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0
+    assert f"usage: qa-bot {' '.join(command)}" in out and "--corpus" in out and "--config" in out
+
+
+def test_global_options_work_after_the_command(run, tmp_path):
+    missing = tmp_path / "missing"
+    for args in (["ask", "How does Botox work?", "--corpus", str(missing)],
+                 ["ask", "--corpus", str(missing), "How does Botox work?"],
+                 ["corpus", "check", "--corpus", str(missing)],
+                 ["corpus", "--corpus", str(missing), "check"]):
+        code, _, err = run(*args)
+        assert code == 1 and "corpus folder not found" in err and str(missing) in err, args
+
+
+def test_an_option_before_the_command_is_not_reset_by_it(run, tmp_path):
+    missing = tmp_path / "missing"
+    code, _, err = run("--corpus", str(missing), "corpus", "check")
+    assert code == 1 and str(missing) in err
+    cfg = tmp_path / "qa.toml"
+    cfg.write_text('disclaimer = "Ask your own doctor."\n')
+    code, out, _ = run("--config", str(cfg), "ask", "--json", "hello", "--corpus", str(CORPUS))
+    assert code == 0 and json.loads(out)["disclaimer"] == "Ask your own doctor."
 
 
 def test_installed_command_runs_without_traceback(tmp_path):
