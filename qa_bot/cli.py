@@ -11,10 +11,12 @@ import json
 import sys
 import textwrap
 import time
+import warnings
+from pathlib import Path
 
 from . import __version__
 from .config import load_config
-from .errors import QaBotError, TooSlowError, UsageError
+from .errors import ConfigWarning, CorpusError, QaBotError, TooSlowError, UsageError
 
 EPILOG = """\
 environment variables:
@@ -136,9 +138,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _config(args):
-    return load_config(args.config, corpus=args.corpus, index_dir=args.index_dir,
-                       **{k: getattr(args, k, None) for k in ("host", "port", "workers")})
+def _config(args, needs_corpus: bool = True):
+    config = load_config(args.config, corpus=args.corpus, index_dir=args.index_dir,
+                         **{k: getattr(args, k, None) for k in ("host", "port", "workers")})
+    origin = config.origin("corpus")
+    if needs_corpus and not Path(config.corpus).exists() and origin.startswith(("config file", "QA_BOT_")):
+        # The reader's own message says to pass --corpus; this one says where the wrong path was set.
+        kind = "file" if Path(config.corpus).suffix == ".jsonl" else "folder"
+        raise CorpusError(config.corpus, f"corpus {kind} not found (the corpus set in {origin}): "
+                          "correct it there, or pass --corpus")
+    return config
 
 
 def _bot(args):
@@ -251,12 +260,26 @@ def cmd_serve(args) -> int:
 def cmd_proxy_config(args) -> int:
     from .server import proxy_config
 
-    print(proxy_config(_config(args), args.listen, args.tls_certificate, args.tls_key), end="")
+    print(proxy_config(_config(args, needs_corpus=False), args.listen, args.tls_certificate, args.tls_key), end="")
     return 0
 
 
 def main(argv=None) -> int:
     parser = build_parser()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", ConfigWarning)
+        warnings.showwarning = _show_warning
+        return _run(parser, argv)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    if issubclass(category, ConfigWarning):
+        print(f"qa-bot: warning: {message}", file=sys.stderr, flush=True)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _run(parser, argv) -> int:
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):

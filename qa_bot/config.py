@@ -14,14 +14,16 @@ capitals (``QA_BOT_INDEX_DIR``, ``QA_BOT_MIN_SCORE``; lists comma-separated).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import os
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import ConfigError
+from .errors import ConfigError, ConfigWarning
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,29 +84,43 @@ class Config:
 
     def __post_init__(self):
         if not self.disclaimer.strip():
-            raise ConfigError("disclaimer must not be empty: every answer carries it")
-        if not self.emergency_message.strip() or not self.crisis_message.strip():
-            raise ConfigError("emergency_message and crisis_message must not be empty")
+            raise ConfigError("disclaimer must not be empty: every answer carries it", "disclaimer")
+        for name in ("emergency_message", "crisis_message"):
+            if not getattr(self, name).strip():
+                raise ConfigError(f"{name} must not be empty", name)
         if not 0 <= self.min_score < 1:
-            raise ConfigError(f"min_score must be between 0 and 1, not {self.min_score}")
+            raise ConfigError(f"min_score must be between 0 and 1, not {self.min_score}", "min_score")
         for name in ("max_question_chars", "max_answer_sentences", "workers", "threads", "max_body_bytes"):
             if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
+                raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}", name)
         if not self.answer_time_budget_ms > 0:
-            raise ConfigError(f"answer_time_budget_ms must be more than 0, not {self.answer_time_budget_ms}")
+            raise ConfigError(f"answer_time_budget_ms must be more than 0, not {self.answer_time_budget_ms}",
+                              "answer_time_budget_ms")
         if not 0 < self.port < 65536:
-            raise ConfigError(f"port must be 1-65535, not {self.port}")
+            raise ConfigError(f"port must be 1-65535, not {self.port}", "port")
         if self.public_url and not _is_site_url(self.public_url):
-            raise ConfigError(f"public_url '{self.public_url}' is not an address like https://clinic.example")
+            raise ConfigError(f"public_url '{self.public_url}' is not an address like https://clinic.example",
+                              "public_url")
         if self.trusted_proxies < 0:
-            raise ConfigError(f"trusted_proxies must be 0 or more, not {self.trusted_proxies}")
+            raise ConfigError(f"trusted_proxies must be 0 or more, not {self.trusted_proxies}", "trusted_proxies")
         if self.rate_limit.strip():
             from limits import parse_many
 
             try:
                 parse_many(self.rate_limit)
             except ValueError:
-                raise ConfigError(f"rate_limit '{self.rate_limit}' is not like '20 per minute;200 per hour'") from None
+                raise ConfigError(f"rate_limit '{self.rate_limit}' is not like '20 per minute;200 per hour'",
+                                  "rate_limit") from None
+
+    def origin(self, name: str) -> str:
+        """Where the value of setting ``name`` came from, for messages: 'config file PATH', 'QA_BOT_NAME',
+        '--name', or 'the default'. Known for configs made by :func:`load_config`."""
+        return self.__dict__.get("_origins", {}).get(name, "the default")
+
+    def error(self, name: str, message: str) -> ConfigError:
+        """A :class:`ConfigError` about setting ``name`` that names where its value was set, if not a default."""
+        origin = self.origin(name)
+        return ConfigError(message if origin == "the default" else f"{origin}: {message}", name)
 
     @property
     def resolved_index_dir(self) -> Path:
@@ -115,7 +131,11 @@ class Config:
         return cache / "qa-bot" / f"index-{key}"
 
     def replace(self, **changes) -> "Config":
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+        changes = {k: v for k, v in changes.items() if v is not None}
+        new = dataclasses.replace(self, **changes)
+        origins = self.__dict__.get("_origins", {})
+        object.__setattr__(new, "_origins", {k: v for k, v in origins.items() if k not in changes})
+        return new
 
 
 FIELDS = {f.name: f for f in dataclasses.fields(Config)}
@@ -159,27 +179,61 @@ def _coerce(name: str, value, origin: str):
         raise ConfigError(f"{origin}: '{value}' is not a valid {kind} for {name}") from None
 
 
+# QA_BOT_* variables that are not settings: the config file's own, and the test suite's switches.
+OTHER_VARIABLES = ("QA_BOT_CONFIG", "QA_BOT_REQUIRE_BROWSER", "QA_BOT_REQUIRE_NGINX", "QA_BOT_REQUIRE_POSTGRES",
+                   "QA_BOT_REQUIRE_REDIS")
+
+
+def setting_variables() -> list[str]:
+    """The environment variable of each setting, in the order of the fields."""
+    return [f"QA_BOT_{name.upper()}" for name in FIELDS]
+
+
+def _warn_unknown_variables(environ) -> None:
+    """A misspelled variable would be silently ignored: say so, with the nearest known name."""
+    known = [*setting_variables(), *OTHER_VARIABLES]
+    for var in sorted(v for v in environ if v.startswith("QA_BOT_") and v not in known):
+        nearest = difflib.get_close_matches(var, known, n=1, cutoff=0.6)
+        hint = f"did you mean {nearest[0]}?" if nearest else "see the settings in the README"
+        warnings.warn(f"{var} is not a qa-bot setting and is ignored: {hint}", ConfigWarning, stacklevel=3)
+
+
 def load_config(path: str | Path | None = None, environ: dict | None = None, **overrides) -> Config:
-    """Defaults, then the config file, then ``QA_BOT_*`` variables, then ``overrides`` (not None)."""
+    """Defaults, then the config file, then ``QA_BOT_*`` variables, then ``overrides`` (not None).
+
+    A bad value is refused with a message naming where it came from (the file, the variable or the
+    option); a ``QA_BOT_*`` variable that is no setting gets a :class:`ConfigWarning`."""
     environ = os.environ if environ is None else environ
     values: dict = {}
+    origins: dict = {}
     path = path or environ.get("QA_BOT_CONFIG") or ("qa-bot.toml" if Path("qa-bot.toml").is_file() else None)
     if path:
+        where = f"config file {Path(path).resolve()}"
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as exc:
             raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+            raise ConfigError(f"{where} is not valid TOML: {exc}") from None
         for key, value in data.items():
             if key not in FIELDS:
-                raise ConfigError(f"config file {path}: unknown setting '{key}' (known: {', '.join(FIELDS)})")
-            values[key] = _coerce(key, value, str(path))
-    for name in FIELDS:
-        var = f"QA_BOT_{name.upper()}"
+                nearest = difflib.get_close_matches(key, FIELDS, n=1)
+                hint = f"did you mean '{nearest[0]}'?" if nearest else f"known: {', '.join(FIELDS)}"
+                raise ConfigError(f"{where}: unknown setting '{key}' ({hint})")
+            values[key], origins[key] = _coerce(key, value, where), where
+    _warn_unknown_variables(environ)
+    for name, var in zip(FIELDS, setting_variables()):
         if var in environ:
-            values[name] = _coerce(name, environ[var], var)
+            values[name], origins[name] = _coerce(name, environ[var], var), var
     for name, value in overrides.items():
         if value is not None:
-            values[name] = _coerce(name, value, f"--{name.replace('_', '-')}")
-    return Config(**values)
+            option = f"--{name.replace('_', '-')}"
+            values[name], origins[name] = _coerce(name, value, option), option
+    try:
+        config = Config(**values)
+    except ConfigError as exc:
+        if exc.setting in origins:
+            raise ConfigError(f"{origins[exc.setting]}: {exc}", exc.setting) from None
+        raise
+    object.__setattr__(config, "_origins", origins)
+    return config

@@ -20,9 +20,17 @@ class UsageError(QaBotError):
 
 
 class ConfigError(QaBotError):
-    """A configuration file or variable has a bad value."""
+    """A configuration file or variable has a bad value. ``setting`` names the field at fault, if one is."""
 
     exit_code = 2
+
+    def __init__(self, message: str, setting: str | None = None):
+        self.setting = setting
+        super().__init__(message)
+
+
+class ConfigWarning(UserWarning):
+    """Configuration that is not wrong enough to refuse, e.g. a ``QA_BOT_*`` variable no setting has."""
 
 
 class CorpusError(QaBotError):

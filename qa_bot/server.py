@@ -142,7 +142,7 @@ def _check_rate_limit_store(config: Config) -> None:
         store = storage_from_string(uri, **rate_limit_storage_options(uri))
     except ConfigurationError as exc:
         hint = " (pip install -e '.[redis]')" if "redis" in str(exc) else ""
-        raise ConfigError(f"rate_limit_storage '{shown}' cannot be used: {exc}{hint}") from None
+        raise config.error("rate_limit_storage", f"rate_limit_storage '{shown}' cannot be used: {exc}{hint}") from None
     if not store.check():
         print(f"qa-bot: warning: the rate-limit store {shown} is not answering; each worker counts "
               "requests in memory until it is back", file=sys.stderr, flush=True)

@@ -255,3 +255,33 @@ def test_corpus_check_validates_the_vocabulary(run, tmp_path):
     (corpus / "vocabulary.yaml").write_text("same_as: [not, a, mapping\n", encoding="utf-8")
     code, out, err = run("--corpus", str(corpus), "corpus", "check")
     assert code == 1 and "vocabulary.yaml" in err and "Traceback" not in err
+
+
+def test_a_misspelled_variable_gets_a_warning_naming_the_nearest_setting(run, monkeypatch):
+    monkeypatch.setenv("QA_BOT_DISCLAMER", "Ask your own doctor.")
+    monkeypatch.setenv("QA_BOT_ZZZ", "1")
+    monkeypatch.setenv("QA_BOT_REQUIRE_NGINX", "1")  # the test suite's own switch: no warning
+    code, out, err = run("ask", "--json", "hello")
+    assert code == 0
+    assert "qa-bot: warning: QA_BOT_DISCLAMER is not a qa-bot setting and is ignored: did you mean " \
+           "QA_BOT_DISCLAIMER?" in err
+    assert "QA_BOT_ZZZ is not a qa-bot setting" in err
+    assert "REQUIRE_NGINX" not in err
+    assert json.loads(out)["disclaimer"].startswith(DISCLAIMER_START)
+
+
+def test_config_errors_name_the_file_they_came_from(run, tmp_path, monkeypatch):
+    cfg = tmp_path / "qa-bot.toml"
+    monkeypatch.chdir(tmp_path)  # the config file found in the working folder, not named anywhere
+    for text, words in [('min_score = 2.0\n', "min_score must be between 0 and 1"),
+                        ('port = "eighty"\n', "'eighty' is not a valid int for port"),
+                        ('disclamer = "x"\n', "unknown setting 'disclamer' (did you mean 'disclaimer'?)"),
+                        ('corpus = "no-such-folder"\n', "corpus folder not found (the corpus set in config file")]:
+        cfg.write_text(text, encoding="utf-8")
+        code, _, err = run("ask", "hello")
+        assert code in (1, 2) and words in err, err
+        assert f"config file {cfg}" in err and "Traceback" not in err
+    monkeypatch.setenv("QA_BOT_PORT", "0")
+    cfg.write_text("", encoding="utf-8")
+    code, _, err = run("serve")
+    assert code == 2 and "QA_BOT_PORT: port must be 1-65535, not 0" in err
