@@ -8,8 +8,9 @@ questions other people will write: patients' wording, typos, British and America
 elderly patient rambling, a teenager in slang, a non-native speaker, a carer, the anxious and the terse.
 
 Beyond the bundled article: real questions copied from public FAQ pages and forums
-(``../shared/eval/realfaq-dev.jsonl``), and two corpora of 12 NIH articles each
-(``tests/corpora/eyes-skin``, ``tests/corpora/diabetes-heart``) with question sets written blind.
+(``../shared/eval/realfaq-dev.jsonl``), and three corpora of 12 NIH articles each
+(``tests/corpora/eyes-skin``, ``tests/corpora/diabetes-heart``, ``tests/corpora/kidney-gut``) with
+question sets written blind; the third is held out (its misses are never read to find causes).
 Their floors are what the bot reached when they were set, a little lower, never the goal itself
 (the issue's goals are in the README beside the figures).
 """
@@ -80,6 +81,10 @@ OTHER_SETS = [
      {"overall": 0.88, "top1": 0.87, "out_of_scope_rejected": 0.83, "urgent_recall": 1.0, "smalltalk_accuracy": 1.0}),
     (PROJECT_ROOT / "tests" / "corpora" / "diabetes-heart", PROJECT_ROOT / "tests" / "questions" / "diabetes-heart.jsonl",
      {"overall": 0.80, "top1": 0.70, "out_of_scope_rejected": 0.90, "urgent_recall": 1.0, "smalltalk_accuracy": 1.0}),
+    # held out: written blind and used only to measure changes made for the other sets, never to find
+    # causes (its one missed emergency, acute urinary retention, is triage's)
+    (PROJECT_ROOT / "tests" / "corpora" / "kidney-gut", PROJECT_ROOT / "tests" / "questions" / "kidney-gut.jsonl",
+     {"overall": 0.78, "top1": 0.79, "out_of_scope_rejected": 0.62, "urgent_recall": 0.9, "smalltalk_accuracy": 1.0}),
 ]
 # Their indexes are kept between runs (git-ignored), since encoding 100-odd sections takes half a
 # minute; open_index rebuilds one whenever its corpus, the packages or the encoder change.
