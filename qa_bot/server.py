@@ -3,7 +3,8 @@ and ``qa-bot proxy-config``: the nginx config that puts nginx in front of it in 
 
 The index is checked (and built if missing or stale) once in the parent process, so a bad corpus
 is reported as one line before any worker starts and workers never race to build it. Each worker
-then loads the index once, when it imports the app, and reuses it for every request.
+then loads the index once, when it imports the app, reuses it for every request, and follows corpus
+edits in a background thread (see live.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 from gunicorn import util as gunicorn_util
 from gunicorn.app.base import BaseApplication
+from werkzeug.serving import WSGIRequestHandler
 
 from . import logs
 from .config import PROJECT_ROOT, Config
@@ -103,10 +105,19 @@ def serve(config: Config, debug: bool = False) -> int:
     if debug:
         from .webapp import create_app
 
-        create_app(config).run(host=config.host, port=config.port, debug=True, use_reloader=False)
+        create_app(config).run(host=config.host, port=config.port, debug=True, use_reloader=False,
+                               request_handler=_QuietRequestHandler)
         return 0
     QaBotServer(config).run()
     return 0
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler, without ``Server: Werkzeug/<version> Python/<version>``: which versions run
+    here is of use only to an attacker (gunicorn, likewise, names itself without its version)."""
+
+    def version_string(self) -> str:
+        return "qa-bot"
 
 
 def _check_port_free(host: str, port: int) -> None:

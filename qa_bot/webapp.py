@@ -33,7 +33,7 @@ from .answer import Bot
 from .config import PROJECT_ROOT, Config
 from .corpus import INTRODUCTION, Article, slugify
 from .errors import TooSlowError, UsageError
-from .live import LiveBot
+from .live import LiveBot, build_name
 from .logs import ACCESS
 from .privacy import redact
 
@@ -90,7 +90,9 @@ def create_app(config: Config | None = None, bot: Bot | None = None) -> Flask:
         # Behind a reverse proxy the client is in X-Forwarded-For; trust only as many hops as configured.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
     # The bot follows corpus edits (see live.py): pages and answers always come from the same index.
-    app.extensions["qa_bot_live"] = LiveBot(config, interval=config.reload_interval, bot=bot)
+    live = LiveBot(config, interval=config.reload_interval, bot=bot)
+    live.watch()
+    app.extensions["qa_bot_live"] = live
     app.extensions["qa_bot_config"] = config
     init_logging(app, config)
     init_api(app, config)
@@ -161,10 +163,11 @@ def init_api(app: Flask, config: Config) -> None:
     @app.get("/api/health")
     @limited
     def api_health():
-        m = _bot().index.manifest
+        bot = _bot()
+        m = bot.index.manifest
         return jsonify({
             "status": "ok", "version": __version__, "articles": m["articles"], "sections": m["sections"],
-            "terms": m["terms"], "built_at": m["built_at"],
+            "terms": m["terms"], "built_at": m["built_at"], "index": build_name(bot) or "", "corpus_digest": m["corpus_digest"],
         })
 
     @lru_cache(maxsize=1)  # only the index in use: an old one is not kept alive after a reload

@@ -80,7 +80,8 @@ def test_question_logging_when_turned_on_is_redacted(bot, caplog):
 def test_corpus_edits_are_served_without_a_restart(tmp_path):
     corpus = tmp_path / "corpus"
     write_article(corpus, "neck.md", HEAD.format(t="Neck pain") + "Stiff necks are common in office workers.\n")
-    app = create_app(Config(corpus=corpus, index_dir=tmp_path / "index", rate_limit="", reload_interval=0,
+    # No watcher (reload_interval < 0): reload_now() is what applies each edit here.
+    app = create_app(Config(corpus=corpus, index_dir=tmp_path / "index", rate_limit="", reload_interval=-1,
                             min_score=0.05))
     client = app.test_client()
     assert client.get("/articles/acupuncture").status_code == 404

@@ -3,6 +3,7 @@ failed reloads are tried again."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -13,6 +14,7 @@ import pytest
 import qa_bot.live
 from conftest import write_article
 from qa_bot.config import Config
+from qa_bot.index import CorpusIndex, build_index
 from qa_bot.live import MAX_RETRY_SECONDS, LiveBot, corpus_signature
 
 HEAD = "---\ntitle: {t}\nsource: Clinic\nreviewed: 2026-01-02\n---\n"
@@ -22,12 +24,6 @@ def make(tmp_path, interval=0.0):
     corpus = tmp_path / "corpus"
     write_article(corpus, "neck.md", HEAD.format(t="Neck pain") + "Stiff necks are common in office workers.\n")
     return corpus, LiveBot(Config(corpus=corpus, index_dir=tmp_path / "index", min_score=0.05), interval=interval)
-
-
-def wait_for_reload():
-    for thread in threading.enumerate():
-        if thread.name == "qa-bot-reload":
-            thread.join(timeout=30)
 
 
 @pytest.fixture
@@ -71,20 +67,58 @@ def test_a_broken_edit_keeps_the_last_good_index(tmp_path, caplog):
     assert live.reload_now() is True and live.last_error is None
 
 
-def test_get_reloads_in_the_background_without_blocking(tmp_path):
-    corpus, live = make(tmp_path)
+def test_the_watcher_reloads_in_the_background_without_a_request(tmp_path):
+    corpus, live = make(tmp_path, interval=0.1)
     old = live.get()
-    write_article(corpus, "acu.md", HEAD.format(t="Acupuncture") + "Acupuncture uses very fine needles.\n")
-    assert live.get() is old  # answered by the old bot while the new one builds
-    wait_for_reload()
-    assert live.get() is not old and live.reloads == 1
+    live.watch()
+    try:
+        write_article(corpus, "acu.md", HEAD.format(t="Acupuncture") + "Acupuncture uses very fine needles.\n")
+        assert live.get() is old  # get() never waits: the old bot answers while the new one builds
+        deadline = time.monotonic() + 30
+        while live.get() is old and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert live.get() is not old and live.reloads == 1
+        assert live.get().ask("acupuncture needles").citations[0].article == "Acupuncture"
+    finally:
+        live.close()
 
 
 def test_negative_interval_never_checks(tmp_path):
     corpus, live = make(tmp_path, interval=-1)
     old = live.get()
+    live.watch()
     write_article(corpus, "acu.md", HEAD.format(t="Acupuncture") + "Needles.\n")
+    time.sleep(0.3)
+    assert live._watcher is None
     assert live.get() is old and live.reloads == 0
+
+
+def test_a_dropped_live_bot_stops_its_watcher(tmp_path):
+    _, live = make(tmp_path, interval=0.05)
+    live.watch()
+    watcher = live._watcher
+    del live
+    gc.collect()
+    watcher.join(timeout=5)
+    assert not watcher.is_alive()
+
+
+def test_workers_build_an_edit_once_and_all_serve_the_same_build(tmp_path, monkeypatch):
+    """Two LiveBots on one corpus and index folder, as two workers: the first to look builds, the
+    second loads what it built; a build made by someone else ('qa-bot index') is loaded at the next look."""
+    corpus, first = make(tmp_path)
+    second = LiveBot(first.config, interval=0)
+    assert first.build == second.build
+    builds = []
+    real = CorpusIndex.from_corpus.__func__
+    monkeypatch.setattr(CorpusIndex, "from_corpus", classmethod(lambda cls, *a, **k: builds.append(1) or real(cls, *a, **k)))
+    write_article(corpus, "acu.md", HEAD.format(t="Acupuncture") + "Acupuncture uses very fine needles.\n")
+    assert first.check() and second.check()
+    assert len(builds) == 1 and first.build == second.build
+    assert second.check() is False  # nothing new
+    rebuilt = build_index(corpus, tmp_path / "index")
+    assert second.check() is True and second.build == rebuilt.path.name != first.build
+    assert first.check() is True and first.build == second.build
 
 
 ACUPUNCTURE = HEAD.format(t="Acupuncture") + "Acupuncture uses very fine needles.\n"
@@ -101,8 +135,7 @@ def test_a_reload_that_failed_on_an_unusable_index_folder_is_retried_without_ano
     write_article(corpus, "acu.md", ACUPUNCTURE)
     clock.now += 5
     with caplog.at_level(logging.WARNING, logger="qa_bot.reload"):
-        assert live.get() is old
-        wait_for_reload()
+        assert live.check() is False
     assert f"cannot use the index folder {index_dir}" in live.last_error and live.reloads == 0
     assert "still serving the last good index" in caplog.text
     assert live.get() is old and old.ask("stiff neck office").status == "answered"
@@ -110,8 +143,7 @@ def test_a_reload_that_failed_on_an_unusable_index_folder_is_retried_without_ano
     index_dir.unlink()
     aside.rename(index_dir)
     clock.now += 5
-    live.get()
-    wait_for_reload()
+    assert live.check() is True
     assert live.reloads == 1 and live.last_error is None
     assert live.get().ask("acupuncture needles").citations[0].article == "Acupuncture"
     assert live.reload_now() is False  # nothing left to retry
@@ -125,8 +157,7 @@ def test_a_broken_edit_is_retried_with_a_growing_wait_and_a_fix_is_tried_at_once
         for _ in range(40):  # a check every 5 s for 200 s
             clock.now += 5
             before = len(caplog.records)
-            live.get()
-            wait_for_reload()
+            live.check()
             if len(caplog.records) > before:
                 attempts.append(clock.now - 1000)
     # the first retry at the next check, then waits of 10, 20, 40 s, then never more than the maximum
@@ -138,6 +169,5 @@ def test_a_broken_edit_is_retried_with_a_growing_wait_and_a_fix_is_tried_at_once
     assert live.reloads == 0 and live.get().ask("stiff neck office").status == "answered"
     write_article(corpus, "neck.md", HEAD.format(t="Neck") + "Stiff necks and sore shoulders.\n")
     clock.now += 5  # well before the next retry is due: the edit is what triggers it
-    live.get()
-    wait_for_reload()
+    live.check()
     assert live.reloads == 1 and live.last_error is None

@@ -7,9 +7,11 @@ lines and qa-bot's JSON log lines. Everything waits by polling with a deadline.
 
 from __future__ import annotations
 
+import calendar
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -22,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
+from qa_bot.live import current_build
 from qa_bot.webapp import API_CSP
 
 HIGH_LIMIT = "1000000 per minute"  # every test client shares one address: keep the limiter out of the way
@@ -58,7 +61,7 @@ def clean_env(tmp: Path, **settings: str) -> dict:
 class Served:
     """One `qa-bot serve` process with a temp corpus copy and temp index folder."""
 
-    def __init__(self, tmp: Path, workers: int = 2, port: int | None = None, **settings: str):
+    def __init__(self, tmp: Path, workers: int = 2, port: int | None = None, options: tuple = (), **settings: str):
         self.tmp = tmp
         self.corpus = tmp / "corpus"
         shutil.copytree(CORPUS, self.corpus)
@@ -68,7 +71,7 @@ class Served:
         self._stderr = self.stderr_path.open("wb")
         self.proc = subprocess.Popen(
             qa_bot_command() + ["--corpus", str(self.corpus), "--index-dir", str(tmp / "index"), "serve",
-                                "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)],
+                                "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers), *options],
             env=env, stdout=subprocess.DEVNULL, stderr=self._stderr)
         self._wait_ready()
 
@@ -271,7 +274,7 @@ def test_corpus_edit_is_picked_up_and_a_broken_edit_keeps_the_last_good_index(se
     (server.corpus / "heat-therapy.md").write_text("---\ntitle: broken\n", encoding="utf-8")
 
     def refusal_logged():
-        status, answer = server.ask(HEAT_QUESTION)  # requests are what make a worker look at the corpus
+        status, answer = server.ask(HEAT_QUESTION)
         assert status == 200 and answer["citations"][0]["article"] == "Heat Therapy for Sore Joints"
         return [line for line in server.json_logs() if line.get("logger") == "qa_bot.reload"
                 and line.get("level") == "warning"]
@@ -289,6 +292,92 @@ def test_corpus_edit_is_picked_up_and_a_broken_edit_keeps_the_last_good_index(se
                 and line.get("level") == "warning"]
     assert 1 <= len(warnings) <= 2
     assert "Traceback" not in server.stderr()
+
+
+def _get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
+    conn.request("GET", path)
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def test_four_workers_agree_on_a_new_index_within_the_reload_interval(tmp_path):
+    """An article added while 4 workers serve: each serves the new build within reload_interval + 1 s
+    of its being made current, with or without requests, and none goes back. Kept-alive connections
+    stay with one worker, so each one's responses must never go from the new build to the old; fresh
+    connections reach any worker. Each worker's own log line says when it swapped."""
+    interval = 1.0
+    served = Served(tmp_path, workers=4, QA_BOT_RELOAD_INTERVAL=str(interval))
+    index_dir = tmp_path / "index"
+    stop, errors = threading.Event(), []
+    seen = []  # (monotonic time, connection, build named by /api/health, status of the new article's page)
+
+    def kept_alive(n):
+        conn = served.connection()
+        try:
+            while not stop.is_set():
+                build = json.loads(_get(conn, "/api/health")[1])["index"]
+                seen.append((time.monotonic(), n, build, _get(conn, "/articles/heat-therapy")[0]))
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(f"connection {n}: {exc!r}")
+        finally:
+            conn.close()
+
+    def fresh():
+        while not stop.is_set():
+            conn = served.connection()
+            try:
+                build = json.loads(_get(conn, "/api/health")[1])["index"]
+                seen.append((time.monotonic(), None, build, _get(conn, "/articles/heat-therapy")[0]))
+            except Exception as exc:  # noqa: BLE001
+                errors.append(f"fresh connection: {exc!r}")
+            finally:
+                conn.close()
+
+    try:
+        old = current_build(index_dir)
+        clients = [threading.Thread(target=kept_alive, args=(n,)) for n in range(12)]
+        clients += [threading.Thread(target=fresh) for _ in range(2)]
+        for c in clients:
+            c.start()
+        time.sleep(1.5)
+        assert {build for _, _, build, _ in seen} == {old}
+        # Written aside and renamed into place, as editors do: one edit, one build.
+        (tmp_path / "heat.tmp").write_text(HEAT, encoding="utf-8")
+        os.rename(tmp_path / "heat.tmp", served.corpus / "heat-therapy.md")
+        poll(lambda: current_build(index_dir) != old, timeout=60, interval=0.01, what="the new build")
+        built, built_wall = time.monotonic(), time.time()
+        new = current_build(index_dir)
+        deadline = built + interval + 1
+        time.sleep(interval + 1 + 2)
+        stop.set()
+        for c in clients:
+            c.join(30)
+    finally:
+        stop.set()
+        served.stop()
+    assert not errors, errors[:3]
+    assert {build for _, _, build, _ in seen} == {old, new}  # built once: no third build
+    assert {p.name for p in index_dir.glob("build-*")} == {old, new}
+    late = [(build, page) for t, _, build, page in seen if t > deadline]
+    assert len(late) > 50 and set(late) == {(new, 200)}, f"{sum(1 for r in late if r != (new, 200))} late answers"
+    for n in range(12):  # one worker each: never back from the new build, nor from the page to a 404
+        rows = [(build, page) for _, conn, build, page in seen if conn == n]
+        first_new = next(i for i, (build, _) in enumerate(rows) if build == new)
+        assert all(build == new for build, _ in rows[first_new:]), f"connection {n} went back to the old build"
+        assert all(page == 200 for _, page in rows[first_new:]), f"connection {n}: health and page disagree"
+        first_page = next(i for i, (_, page) in enumerate(rows) if page == 200)
+        assert all(page == 200 for _, page in rows[first_page:])
+    # Every worker (not just those the connections reached) swapped in the new build in time.
+    workers = set(re.findall(r"Booting worker with pid: (\d+)", served.stderr()))
+    swaps = {}
+    for line in served.json_logs():
+        found = re.match(rf"corpus reloaded: index {re.escape(new)} loaded in .* \(pid (\d+)\)", line.get("message", ""))
+        if found:
+            swaps[found[1]] = calendar.timegm(time.strptime(line["time"][:19], "%Y-%m-%dT%H:%M:%S")) + float(line["time"][19:-1])
+    assert len(workers) == 4 and set(swaps) == workers
+    lags = {pid: round(at - built_wall, 2) for pid, at in swaps.items()}
+    print(f"seconds from the build to each worker serving it (reload_interval {interval}): {sorted(lags.values())}")
+    assert all(lag <= interval + 1 for lag in lags.values()), lags
 
 
 # --- (c) rate limit over the wire ---------------------------------------------------------------------
@@ -404,7 +493,9 @@ def test_a_rate_limit_store_of_an_unknown_kind_is_refused_in_one_line(tmp_path):
                           env=clean_env(tmp_path, QA_BOT_RATE_LIMIT_STORAGE="redsi://localhost"),
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines()[-1].startswith("qa-bot: rate_limit_storage 'redsi://localhost' cannot be used")
+    # named by where it was set
+    assert done.stderr.strip().splitlines()[-1].startswith(
+        "qa-bot: QA_BOT_RATE_LIMIT_STORAGE: rate_limit_storage 'redsi://localhost' cannot be used")
     assert "Traceback" not in done.stderr
 
 
@@ -487,6 +578,16 @@ def test_unusable_index_folder_is_one_line_and_exit_1(tmp_path, where):
     assert lines[0].startswith("qa-bot: ") and str(index_dir) in lines[0] and "index" in lines[0]
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert blocker.read_text(encoding="utf-8") == "a file, not a folder\n"  # left as it was
+
+
+def test_the_debug_server_does_not_name_its_versions(tmp_path):
+    served = Served(tmp_path, options=("--debug",))
+    try:
+        for path in ("/", "/api/health", "/no-such-page"):
+            _, headers, _ = served.request("GET", path)
+            assert headers.get_all("Server") == ["qa-bot"], headers.get_all("Server")
+    finally:
+        served.stop()
 
 
 def test_a_port_in_use_is_one_clear_line(tmp_path):
