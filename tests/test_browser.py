@@ -58,23 +58,47 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
 
-def host_page_app(api: str):
-    """A third-party site that embeds the widget with one tag, a strict CSP and hostile CSS."""
-    page = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner site</title>'
-            f'<link rel="stylesheet" href="/host.css"></head><body><main><h1>Partner clinic</h1>'
-            f'<p>Our own page.</p></main>'
-            f'<script src="{api}/widget.js" data-api="{api}" data-phone="000" defer></script></body></html>')
-    hostile = ("* { font-family: 'Comic Sans MS', cursive !important; color: red !important; "
+HOSTILE_CSS = ("* { font-family: 'Comic Sans MS', cursive !important; color: red !important; "
                "font-size: 30px !important; line-height: 3 !important; } "
                "button { background: hotpink !important; } div { display: block; padding: 40px; }")
+# A long page whose last line is a link in the bottom right corner, where the launcher sits.
+LONG_BODY = ("<h1>Partner clinic</h1>" + "<p>Opening hours, parking and directions.</p>" * 40 +
+             '<p class="end"><a id="last" href="#top">Back to the top</a></p>')
+PLAIN_CSS = ("body { margin: 0; font: 16px/1.5 sans-serif; } main { padding: 0 16px; } .end { text-align: right; } "
+             ".bar { position: fixed; left: 0; right: 0; bottom: 0; height: 80px; background: #333; color: #fff; } "
+             ".cssvar qa-bot-widget { --qa-bot-offset-bottom: 96px; }")
+BAR = '<div class="bar">We use no cookies.</div>'
+# The partner's pages: path -> (stylesheet, <body> class, body, extra attributes of the widget's tag).
+PARTNER_PAGES = {
+    "/": ("/host.css", "", "<h1>Partner clinic</h1><p>Our own page.</p>", 'data-phone="000"'),
+    "/long": ("/plain.css", "", LONG_BODY, ""),
+    "/bar": ("/plain.css", "", LONG_BODY + BAR, 'data-offset="96px"'),
+    "/cssvar": ("/plain.css", "cssvar", LONG_BODY + BAR, ""),
+    "/short-limit": ("/plain.css", "", "<h1>Partner clinic</h1>", 'data-max-chars="200"'),
+}
+
+
+def host_page_app(api: str):
+    """A third-party site that embeds the widget with one tag, a strict CSP and (on /) hostile CSS."""
     csp = (f"default-src 'self'; script-src 'self' {api}; style-src 'self' {api}; connect-src {api}; "
            "frame-ancestors 'none'")
 
     def wsgi(environ, start_response):
-        css = environ["PATH_INFO"] == "/host.css"
-        start_response("200 OK", [("Content-Type", "text/css" if css else "text/html; charset=utf-8"),
-                                  ("Content-Security-Policy", csp)])
-        return [(hostile if css else page).encode()]
+        path = environ["PATH_INFO"]
+        if path in ("/host.css", "/plain.css"):
+            body, kind = HOSTILE_CSS if path == "/host.css" else PLAIN_CSS, "text/css"
+        elif path in PARTNER_PAGES:
+            sheet, cls, content, attrs = PARTNER_PAGES[path]
+            body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                    f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>Partner site</title>'
+                    f'<link rel="stylesheet" href="{sheet}"></head><body class="{cls}"><main id="top">{content}</main>'
+                    f'<script src="{api}/widget.js" data-api="{api}" {attrs} defer></script></body></html>')
+            kind = "text/html; charset=utf-8"
+        else:  # /favicon.ico: nothing (a 404 would be logged as a console error)
+            start_response("204 No Content", [])
+            return []
+        start_response("200 OK", [("Content-Type", kind), ("Content-Security-Policy", csp)])
+        return [body.encode()]
 
     return wsgi
 
@@ -236,8 +260,11 @@ def test_keyboard_only(site, page):
     page.keyboard.press("Enter")
     expect(page.locator(".msg.answer .cite").first).to_be_visible()
     assert deep_focus(page) == "textarea.#qa-input"  # ready for the next question
-    page.keyboard.press("Shift+Tab")
-    assert deep_focus(page).startswith("a.cite")  # from the box back to the answer's citation
+    stops = []  # from the box back through the answer's buttons (feedback, suggestions) to its citation
+    while not (stops and stops[-1].startswith("a.cite")) and len(stops) < 8:
+        page.keyboard.press("Shift+Tab")
+        stops.append(deep_focus(page))
+    assert stops[-1].startswith("a.cite") and all(s.startswith(("button.vote", "button.chip")) for s in stops[:-1]), stops
     shot(page, "05-keyboard-focus-on-citation")
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
@@ -417,3 +444,501 @@ def test_qa_bot_serve_shows_the_site_with_a_working_widget(index_dir, page):
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+# --- issue 13 and 14: a conversation that keeps its place ---------------------------------------------
+
+DEVICES = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True},
+}
+BOTOX = "Battling Chronic Pain with Botox: A Promising Approach"
+
+
+@pytest.fixture(params=list(DEVICES))
+def device(request):
+    return request.param
+
+
+@pytest.fixture
+def device_page(make_page, device):
+    page = make_page(**DEVICES[device])
+    page.device = device
+    return page
+
+
+def assert_accessible(page, state: str) -> None:
+    """axe-core on the page as it is: no serious or critical violation, widget included (open shadow DOM)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    before = list(page.console_errors)
+    violations = Axe().run(page).response["violations"]
+    page.console_errors[:] = before  # axe's own inline styles, refused by the CSP: the tool, not the widget
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+               if v["impact"] in ("serious", "critical")]
+    assert serious == [], f"{state}: {serious}"
+
+
+def settled(page) -> None:
+    """The panel has finished rising (its boxes are measured where they stay)."""
+    page.get_by_role("dialog").evaluate("e => Promise.all(e.getAnimations().map(a => a.finished))")
+
+
+def inside(inner: dict, outer: dict, slack: float = 0.5) -> bool:
+    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
+            and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
+            and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack)
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def assert_question_in_view(page) -> None:
+    """The last question bubble lies wholly inside the message area, under the header, inside the panel."""
+    settled(page)
+    bubble = page.locator(".msg.user").last.bounding_box()
+    area = page.locator(".messages").bounding_box()
+    head = page.locator(".head").bounding_box()
+    assert inside(bubble, area) and inside(bubble, page.get_by_role("dialog").bounding_box())
+    assert bubble["y"] >= head["y"] + head["height"], (bubble, head)
+
+
+class AskRecorder:
+    """Watches POST /api/ask: the bodies sent; optionally adds fields to the server's real replies."""
+
+    def __init__(self, page, extra=None):
+        self.bodies, self.extra = [], extra
+        page.route("**/api/ask", self.handle)
+
+    def handle(self, route):
+        import json
+
+        self.bodies.append(json.loads(route.request.post_data))
+        if not self.extra:
+            return route.continue_()
+        response = route.fetch()
+        data = response.json()
+        data.update(self.extra(data, self.bodies[-1]))
+        route.fulfill(response=response, json=data)
+
+
+def test_follow_up_questions_carry_the_previous_turns(site, device_page):
+    """Each question is sent with the turns before it; an assumed topic is shown with the reply."""
+    from playwright.sync_api import expect
+
+    page = device_page
+    # The topic the server assumed is shown (added to the real replies here, whatever the server reads).
+    rec = AskRecorder(page, extra=lambda data, body: {"assumed_topic": "Botox for migraines"} if body.get("history") else {})
+    page.goto(site.url + ARTICLE)
+    open_widget(page)
+    ask(page, "Can Botox help with migraines?")
+    first = page.locator(".msg.answer").first
+    expect(first.locator(".text")).to_contain_text("migraine")
+    expect(first.locator(".assumed")).to_have_count(0)  # nothing assumed for a first question
+    ask(page, "how long does it last?")
+    expect(page.locator(".msg.answer")).to_have_count(2)
+    second = page.locator(".msg.answer").nth(1)
+    expect(second.locator(".assumed")).to_have_text("Reading this as about: Botox for migraines")
+    assert "history" not in rec.bodies[0]
+    turn = {"question": "Can Botox help with migraines?", "article": BOTOX}
+    assert {k: v for k, v in rec.bodies[1]["history"][0].items() if k != "answer_id"} == turn
+    assert len(rec.bodies[1]["history"]) == 1
+    assert_question_in_view(page)
+    shot(page, f"13-follow-up-{page.device}")
+    assert_accessible(page, "follow-up")
+    # At most five turns go with a question, oldest first.
+    for n in range(5):
+        ask(page, f"Tell me about Botox number {n}")
+        expect(page.locator(".msg.answer")).to_have_count(3 + n)
+    ask(page, "and then?")
+    expect(page.locator(".msg.answer")).to_have_count(8)
+    history = rec.bodies[-1]["history"]
+    assert [t["question"] for t in history] == [f"Tell me about Botox number {n}" for n in range(5)]
+
+
+def test_the_conversation_survives_a_citation_click_and_a_page_change(site, device_page, browser):
+    from playwright.sync_api import expect
+
+    page = device_page
+    rec = AskRecorder(page)
+    page.goto(site.url + "/")
+    open_widget(page)
+    ask(page, "How does Botox work?")
+    cite = page.locator(".msg.answer .cite").first
+    expect(cite).to_have_attribute("href", f"{site.url}{ARTICLE}#how-does-botox-work")
+    cite.click()  # another page: the article, at its section
+    expect(page).to_have_url(f"{site.url}{ARTICLE}#how-does-botox-work")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(page.locator("h2#how-does-botox-work")).to_be_in_viewport()
+    shot(page, f"14-citation-opened-{page.device}")
+    open_widget(page)
+    expect(page.locator(".msg.user")).to_have_text(["How does Botox work?"])
+    expect(page.locator(".msg.answer .text")).to_contain_text("acetylcholine")
+    assert_question_in_view(page)
+    shot(page, f"15-conversation-kept-{page.device}")
+    assert_accessible(page, "restored")
+
+    # A follow-up after the page change still carries the first turn.
+    ask(page, "Can Botox help with migraines?")
+    expect(page.locator(".msg.answer")).to_have_count(2)
+    assert rec.bodies[-1]["history"][0]["question"] == "How does Botox work?"
+    # A citation on the page itself: the panel steps aside and the section is in view.
+    page.locator(".msg.answer").nth(1).locator(".cite").first.click()
+    expect(page).to_have_url(re.compile(r"#botox-in-chronic-migraine-treatment$"))
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(page.locator("h2#botox-in-chronic-migraine-treatment")).to_be_in_viewport()
+
+    page.goto(site.url + "/")  # any page of the site
+    open_widget(page)
+    expect(page.locator(".msg.user")).to_have_text(["How does Botox work?", "Can Botox help with migraines?"])
+
+    # Another tab does not see it (sessionStorage), and nothing of it is on the server.
+    other = browser.new_context(**DEVICES[page.device]).new_page()
+    try:
+        other.goto(site.url + "/")
+        open_widget(other)
+        expect(other.locator(".msg.user")).to_have_count(0)
+    finally:
+        other.context.close()
+
+    # "New conversation" starts afresh, and stays fresh after a reload.
+    page.get_by_role("button", name="New conversation").click()
+    expect(page.locator(".msg.user")).to_have_count(0)
+    expect(page.locator(".chip").first).to_be_visible()
+    expect(page.get_by_role("button", name="New conversation")).to_be_hidden()
+    page.reload()
+    open_widget(page)
+    expect(page.locator(".msg.user")).to_have_count(0)
+    ask(page, "Can Botox help with migraines?")
+    expect(page.locator(".msg.answer")).to_have_count(1)
+    assert "history" not in rec.bodies[-1]
+
+
+def test_the_question_bubble_is_never_clipped(site, device_page):
+    from playwright.sync_api import expect
+
+    page = device_page
+    page.goto(site.url + ARTICLE)
+    open_widget(page)
+    questions = ["How does Botox work?", "Can Botox help with migraines?", "what helps lower back pain",
+                 "What are the side effects of Botox injections for pain?"]
+    for n, question in enumerate(questions, 1):
+        ask(page, question)
+        expect(page.locator(".msg.answer")).to_have_count(n)
+        expect(page.locator(".msg.user").last).to_have_text(question)
+        assert_question_in_view(page)
+    assert page.locator(".messages").evaluate("e => e.scrollHeight > e.clientHeight")  # it did scroll
+    shot(page, f"16-question-in-view-{page.device}")
+    page.get_by_role("button", name="Close the chat").click()
+    page.get_by_role("button", name="Ask a question").click()
+    assert_question_in_view(page)  # and on reopening
+
+
+def test_suggestions_are_buttons_that_ask_their_question(site, device_page):
+    from playwright.sync_api import expect
+
+    page = device_page
+    page.goto(site.url + ARTICLE)
+    open_widget(page)
+    chip = page.locator(".greeting .chip").first
+    text = chip.inner_text()
+    chip.click()
+    expect(page.locator(".msg.user")).to_have_text([text])
+    expect(page.locator(".msg.answer .cite").first).to_be_visible()
+    assert page.locator(".msg.answer").first.get_attribute("class") == "msg bot answer"
+    shot(page, f"17-starter-chip-answered-{page.device}")
+    assert_accessible(page, "starter chip")
+
+
+def test_suggestions_offered_with_a_reply_are_asked_when_clicked(site, device_page):
+    from playwright.sync_api import expect
+
+    page = device_page
+    # The widget's side: whatever suggestions a reply carries become buttons (given here on the
+    # server's real no_answer reply).
+    offered = [{"text": "How does Botox work?", "url": f"{ARTICLE}#how-does-botox-work"},
+               {"text": "Can Botox help with migraines?", "url": f"{ARTICLE}#botox-in-chronic-migraine-treatment"}]
+    AskRecorder(page, extra=lambda data, body: {"suggestions": offered} if data["status"] == "no_answer" else {})
+    page.goto(site.url + ARTICLE)
+    open_widget(page)
+    ask(page, "what are your parking hours")
+    reply = page.locator(".msg.answer").first
+    expect(reply.locator(".suggest-label")).to_have_text("You could ask:")
+    expect(reply.get_by_role("button")).to_have_text([s["text"] for s in offered])
+    assert_accessible(page, "suggestions")
+    reply.get_by_role("button", name="Can Botox help with migraines?").click()
+    expect(page.locator(".msg.user").last).to_have_text("Can Botox help with migraines?")
+    expect(page.locator(".msg.answer").nth(1).locator(".text")).to_contain_text("migraine")
+    expect(page.locator(".msg.answer").nth(1).locator(".cite").first).to_be_visible()
+    shot(page, f"18-suggestion-answered-{page.device}")
+
+
+def test_the_box_stops_at_the_limit_with_a_counter_beside_it(site, device_page):
+    from playwright.sync_api import expect
+
+    page = device_page
+    page.goto(site.url + ARTICLE)
+    open_widget(page)
+    box = page.get_by_role("textbox", name="Your question")
+    counter = page.locator("#qa-count")
+    expect(counter).to_have_text("0 / 1000")
+    box.fill("Does Botox help? " * 100)  # 1,700 characters pasted
+    assert len(box.input_value()) == 1000  # the server's max_question_chars
+    expect(counter).to_have_text("1000 / 1000 · limit reached")
+    expect(counter).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("You have reached the limit of 1000 characters.")
+    assert box.get_attribute("aria-describedby") == "qa-count"
+    settled(page)
+    b, c = box.bounding_box(), counter.bounding_box()
+    assert 0 <= c["y"] - (b["y"] + b["height"]) < 30  # right under the box
+    # The keys hint is for keyboards: not on a touch screen.
+    keys = page.get_by_text("Enter to send")
+    if page.device == "desktop":
+        expect(keys).to_be_visible()
+    else:
+        expect(keys).to_be_hidden()
+    shot(page, f"19-counter-at-limit-{page.device}")
+    assert_accessible(page, "at the limit")
+    box.press("Enter")  # the server takes a question at the limit
+    expect(page.locator(".msg.answer")).to_have_count(1)
+    expect(page.locator(".msg.error, .msg.notice")).to_have_count(0)
+    expect(counter).to_have_text("0 / 1000")
+
+
+def test_the_limit_can_come_from_the_tag(site, page):
+    from playwright.sync_api import expect
+
+    page.goto(site.partner.url + "/short-limit")
+    open_widget(page)
+    box = page.get_by_role("textbox", name="Your question")
+    box.fill("a" * 500)
+    assert len(box.input_value()) == 200
+    expect(page.locator("#qa-count")).to_have_text("200 / 200 · limit reached")
+
+
+def test_a_question_the_server_finds_too_long_comes_back_to_the_box(index_dir, make_page):
+    """A server stricter than the widget (max_question_chars = 40): a plain sentence, the text kept."""
+    from playwright.sync_api import expect
+
+    server = Server(create_app(Config(corpus=CORPUS, index_dir=index_dir, rate_limit="", max_question_chars=40)))
+    page = make_page(expect_console_errors=True)  # Chromium logs the 400
+    try:
+        page.goto(server.url + ARTICLE)
+        open_widget(page)
+        question = "Can Botox help with the chronic migraines I have had for years?"
+        ask(page, question)
+        notice = page.locator(".msg.notice")
+        expect(notice).to_have_text("Your question is too long for me. Please shorten it and send it again.")
+        expect(page.get_by_role("textbox", name="Your question")).to_have_value(question)
+        expect(page.locator(".msg.user")).to_have_count(0)
+        assert "limit is" not in notice.inner_text() and "characters long" not in notice.inner_text()
+        assert all("400" in e for e in page.console_errors), page.console_errors
+    finally:
+        server.stop()
+
+
+API_ERRORS = [  # what the server says, and what the patient reads
+    (429, {"error": {"code": "rate_limited", "message": "too many requests (20 per 1 minute): please wait a little and try again"}},
+     "You've sent a lot of questions in a short time. Please wait a minute, then try again."),
+    (503, {"error": {"code": "too_slow", "message": "the question took too long to answer (over 5 s)"}},
+     "Sorry, that took too long to answer. Please try again in a moment."),
+    (500, {"error": {"code": "internal_error", "message": "something went wrong on our side: please try again later"}},
+     "Sorry, we couldn't reach the assistant. Please check your connection, then try again."),
+    (502, None, "Sorry, we couldn't reach the assistant. Please check your connection, then try again."),
+]
+
+
+def test_errors_are_plain_sentences_and_retry_works_when_the_server_answers_again(site, device_page):
+    import json
+
+    from playwright.sync_api import expect
+
+    page = device_page
+    page.expect_console_errors = True  # Chromium logs each refused status
+    failures = list(API_ERRORS)
+
+    def flaky(route):
+        if failures:
+            status, body = failures[0][:2]
+            return route.fulfill(status=status, content_type="application/json" if body else "text/html",
+                                 body=json.dumps(body) if body else "<html>Bad gateway</html>")
+        route.continue_()
+
+    page.route("**/api/ask", flaky)
+    page.goto(site.url + ARTICLE)
+    open_widget(page)
+    ask(page, "How does Botox work?")
+    for n, (status, body, words) in enumerate(API_ERRORS):
+        error = page.locator(".msg.error")
+        expect(error.locator("p")).to_have_text(words)
+        expect(error).to_have_count(1)
+        if body:
+            assert body["error"]["message"] not in error.inner_text()
+        if n == 0:
+            shot(page, f"20-rate-limited-{page.device}")
+            assert_accessible(page, "error")
+        failures.pop(0)  # the server does better next time
+        error.get_by_role("button", name="Try again").click()
+    expect(page.locator(".msg.answer .text")).to_contain_text("acetylcholine")
+    expect(page.locator(".msg.error")).to_have_count(0)
+    expect(page.locator(".msg.user")).to_have_text(["How does Botox work?"])  # asked once, answered once
+    shot(page, f"21-retried-{page.device}")
+
+
+def test_dark_mode_stays_readable(site, make_page, device):
+    from playwright.sync_api import expect
+
+    page = make_page(color_scheme="dark", **DEVICES[device])
+    page.goto(site.url + ARTICLE)
+    open_widget(page)
+    ask(page, "How does Botox work?")
+    expect(page.locator(".msg.answer .cite").first).to_be_visible()
+    ask(page, "my chest hurts and I'm short of breath")
+    expect(page.locator(".msg.urgent")).to_be_visible()
+    colors = page.locator(".msg.answer").first.evaluate(
+        "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]")
+    assert colors == ["rgb(27, 37, 40)", "rgb(230, 237, 239)"]  # a dark card, light text
+    assert page.locator(".messages").evaluate("e => getComputedStyle(e.parentElement).backgroundColor") == "rgb(18, 25, 27)"
+    settled(page)
+    shot(page, f"22-dark-{device}")
+    assert_accessible(page, "dark, answer and urgent")
+    page.get_by_role("textbox", name="Your question").fill("x" * 2000)
+    assert_accessible(page, "dark, at the limit")
+
+
+@pytest.mark.parametrize("path", ["/long", "/bar", "/cssvar"])
+def test_the_launcher_never_covers_the_page(site, device_page, path):
+    """The page's last link can always be scrolled clear of the launcher; an offset lifts it over a
+    fixed bar of the page's own (data-offset, or the --qa-bot-offset-bottom CSS variable)."""
+    from playwright.sync_api import expect
+
+    page = device_page
+    page.goto(site.partner.url + path)
+    launcher = page.get_by_role("button", name="Ask a question")
+    expect(launcher).to_be_visible()
+    page.keyboard.press("End")
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    last = page.locator("#last")
+    expect(last).to_be_in_viewport()
+    height = page.viewport_size["height"]
+    bar = {"x": 0, "y": height - 80, "width": page.viewport_size["width"], "height": 80}
+    assert not overlaps(last.bounding_box(), launcher.bounding_box())
+    if path != "/long":
+        assert not overlaps(launcher.bounding_box(), bar)
+        assert launcher.bounding_box()["y"] + launcher.bounding_box()["height"] <= height - 96 + 0.5
+        assert not overlaps(last.bounding_box(), bar)
+    shot(page, f"23-launcher-clear{path.replace('/', '-')}-{page.device}")
+    launcher.click()
+    settled(page)
+    if page.device == "desktop":  # the panel too stays above the bar, and the launcher in view
+        panel = page.get_by_role("dialog").bounding_box()
+        if path != "/long":
+            assert not overlaps(panel, bar)
+        assert not overlaps(panel, launcher.bounding_box())
+        expect(launcher).to_be_in_viewport()
+    else:  # a phone: the panel is the whole screen, the launcher is hidden under it
+        expect(launcher).to_be_hidden()
+
+
+class FeedbackRecorder:
+    """Gives every reply an id (until the server gives its own) and records POST /api/feedback."""
+
+    def __init__(self, page, fail: bool = False):
+        self.bodies, self.fail = [], fail
+        self.ids = AskRecorder(page, extra=lambda data, body: {} if data.get("id") else {"id": f"{len(self.ids.bodies):032x}"})
+        page.route("**/api/feedback", self.handle)
+
+    def handle(self, route):
+        import json
+
+        self.bodies.append(json.loads(route.request.post_data))
+        if self.fail:
+            return route.abort()
+        route.fulfill(status=200, json={"status": "recorded"})
+
+
+def test_feedback_on_an_answer(site, device_page):
+    from playwright.sync_api import expect
+
+    page = device_page
+    rec = FeedbackRecorder(page)
+    page.goto(site.url + "/")
+    open_widget(page)
+    ask(page, "How does Botox work?")
+    answer = page.locator(".msg.answer").first
+    expect(answer.get_by_role("button", name="Not helpful")).to_be_visible()
+    answer.get_by_role("button", name="Helpful", exact=True).click()
+    expect(answer.locator(".thanks")).to_have_text("Thank you for your feedback.")
+    expect(answer.get_by_role("button", name="Helpful", exact=True)).to_have_count(0)
+    assert rec.bodies == [{"answer_id": rec.bodies[0]["answer_id"], "helpful": True}]
+    assert re.fullmatch(r"[0-9a-f]{32}", rec.bodies[0]["answer_id"])
+
+    ask(page, "Can Botox help with migraines?")
+    second = page.locator(".msg.answer").nth(1)
+    second.get_by_role("button", name="Not helpful").click()
+    reasons = second.get_by_role("group", name="What was wrong? (optional)")
+    expect(reasons.get_by_role("button")).to_have_text(
+        ["Wrong topic", "Didn't answer my question", "Hard to understand", "Out of date", "Skip"])
+    shot(page, f"24-not-helpful-reasons-{page.device}")
+    assert_accessible(page, "feedback reasons")
+    assert len(rec.bodies) == 1  # nothing sent until the patient picks a reason, skips or moves on
+    reasons.get_by_role("button", name="Hard to understand").click()
+    expect(second.locator(".thanks")).to_be_visible()
+    assert rec.bodies[1]["helpful"] is False and rec.bodies[1]["reason"] == "hard_to_understand"
+    assert rec.bodies[1]["answer_id"] != rec.bodies[0]["answer_id"]
+
+    # A "not helpful" left without a reason is sent when the patient asks the next question.
+    ask(page, "what helps lower back pain")
+    page.locator(".msg.answer").nth(2).get_by_role("button", name="Not helpful").click()
+    ask(page, "Is Botox safe?")
+    expect(page.locator(".msg.answer")).to_have_count(4)
+    expect(page.locator(".msg.answer").nth(2).locator(".thanks")).to_be_visible()
+    assert rec.bodies[2]["helpful"] is False and "reason" not in rec.bodies[2]
+    # No buttons on replies that are not answers (urgent, no answer).
+    ask(page, "my chest hurts and I'm short of breath")
+    expect(page.locator(".msg.urgent")).to_be_visible()
+    expect(page.locator(".msg.urgent .vote")).to_have_count(0)
+    shot(page, f"25-feedback-thanks-{page.device}")
+
+    # What was rated stays rated after a page change.
+    page.goto(site.url + ARTICLE)
+    open_widget(page)
+    expect(page.locator(".msg.answer .thanks")).to_have_count(3)
+    assert len(rec.bodies) == 3
+
+
+def test_a_feedback_failure_is_quiet(site, make_page):
+    from playwright.sync_api import expect
+
+    page = make_page(expect_console_errors=True)
+    rec = FeedbackRecorder(page, fail=True)
+    page.goto(site.url + ARTICLE)
+    open_widget(page)
+    ask(page, "How does Botox work?")
+    page.locator(".msg.answer").get_by_role("button", name="Not helpful").click()
+    page.get_by_role("button", name="Out of date").click()
+    expect(page.locator(".msg.answer .thanks")).to_be_visible()
+    expect(page.locator(".msg.error, .msg.notice")).to_have_count(0)
+    assert rec.bodies[0]["reason"] == "out_of_date"
+    ask(page, "Can Botox help with migraines?")  # the chat goes on
+    expect(page.locator(".msg.answer")).to_have_count(2)
+    expect(page.locator(".msg.error")).to_have_count(0)
+
+
+def test_a_question_left_without_a_reply_is_not_kept(site, make_page):
+    from playwright.sync_api import expect
+
+    page = make_page(expect_console_errors=True)  # the failed request is logged
+    page.goto(site.url + ARTICLE)
+    open_widget(page)
+    ask(page, "How does Botox work?")
+    expect(page.locator(".msg.answer")).to_have_count(1)
+    page.route("**/api/ask", lambda route: route.abort())
+    ask(page, "Can Botox help with migraines?")
+    expect(page.locator(".msg.error")).to_have_count(1)
+    page.reload()
+    open_widget(page)
+    expect(page.locator(".msg.user")).to_have_text(["How does Botox work?"])
+    expect(page.locator(".msg.error")).to_have_count(0)
