@@ -694,7 +694,7 @@ def test_the_box_stops_at_the_limit_with_a_counter_beside_it(site, device_page):
     b, c = box.bounding_box(), counter.bounding_box()
     assert 0 <= c["y"] - (b["y"] + b["height"]) < 30  # right under the box
     # The keys hint is for keyboards: not on a touch screen.
-    keys = page.get_by_text("Enter to send")
+    keys = page.get_by_text("Enter sends")
     if page.device == "desktop":
         expect(keys).to_be_visible()
     else:
@@ -942,3 +942,30 @@ def test_a_question_left_without_a_reply_is_not_kept(site, make_page):
     open_widget(page)
     expect(page.locator(".msg.user")).to_have_text(["How does Botox work?"])
     expect(page.locator(".msg.error")).to_have_count(0)
+
+
+def test_a_server_that_refuses_the_turns_still_answers_the_question(site, make_page):
+    import json
+
+    from playwright.sync_api import expect
+
+    page = make_page(expect_console_errors=True)  # Chromium logs the 400
+    sent = []
+
+    def no_history(route):
+        body = json.loads(route.request.post_data)
+        sent.append(body)
+        if "history" in body:
+            return route.fulfill(status=400, json={"error": {"code": "invalid_question", "message": '"history" ...'}})
+        route.continue_()
+
+    page.route("**/api/ask", no_history)
+    page.goto(site.url + ARTICLE)
+    open_widget(page)
+    ask(page, "How does Botox work?")
+    expect(page.locator(".msg.answer")).to_have_count(1)
+    ask(page, "Can Botox help with migraines?")
+    expect(page.locator(".msg.answer")).to_have_count(2)
+    expect(page.locator(".msg.error, .msg.notice")).to_have_count(0)
+    assert [("history" in b) for b in sent] == [False, True, False]
+    assert sent[2] == {"question": "Can Botox help with migraines?"}

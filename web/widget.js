@@ -136,8 +136,8 @@
     for (var i = 0; i + 1 < log.length; i++) {
       if (log[i].t !== "q" || log[i + 1].t !== "a") continue;
       var reply = log[i + 1].data, turn = { question: log[i].text };
-      if (reply.id) turn.answer_id = reply.id;
-      if (reply.citations.length && reply.citations[0].article) turn.article = reply.citations[0].article;
+      if (reply.id && reply.id.length <= 64) turn.answer_id = reply.id;
+      if (reply.citations.length && reply.citations[0].article) turn.article = reply.citations[0].article.slice(0, 200);
       turns.push(turn);
     }
     return turns.slice(-HISTORY_TURNS);
@@ -230,7 +230,7 @@
     // Under the box: the keys (only where there is a keyboard and a mouse: see widget.css) and the
     // characters used out of the limit.
     var foot = el("div", { class: "foot" });
-    foot.appendChild(el("p", { class: "keys" }, "Enter to send · Shift+Enter for a new line · Esc to close"));
+    foot.appendChild(el("p", { class: "keys" }, "Enter sends · Shift+Enter for a new line · Esc closes"));
     var counter = el("p", { id: "qa-count", class: "count" });
     foot.appendChild(counter);
 
@@ -486,14 +486,11 @@
       var body = { question: question };
       if (history.length) body.history = history;
 
-      var options = {
-        method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body),
-      };
-      if (window.AbortSignal && AbortSignal.timeout) options.signal = AbortSignal.timeout(TIMEOUT_MS);
-      fetch(api + "/api/ask", options)
-        .then(function (r) {
-          return r.json().catch(function () { return null; }).then(function (data) { return { r: r, data: data }; });
+      post(body)
+        .then(function (res) {
+          // A server that cannot use the turns (an older one, or turns it finds wrong) still answers
+          // the question on its own: better than an error the patient can do nothing about.
+          return res.r.status === 400 && body.history ? post({ question: question }) : res;
         })
         .then(function (res) {
           typing.remove();
@@ -517,6 +514,17 @@
           // Show the whole turn from the patient's own question down (never under the header).
           if (questionItem && questionItem.isConnected) reveal(questionItem);
         });
+    }
+
+    function post(body) {
+      var options = {
+        method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      };
+      if (window.AbortSignal && AbortSignal.timeout) options.signal = AbortSignal.timeout(TIMEOUT_MS);
+      return fetch(api + "/api/ask", options).then(function (r) {
+        return r.json().catch(function () { return null; }).then(function (data) { return { r: r, data: data }; });
+      });
     }
 
     function answerProblem(problem, question) {
