@@ -27,6 +27,10 @@ sets: see the README for what each reaches.
 must reach ``min_score`` (the configured setting) and it must hold ``MIN_COVERAGE`` of the
 question's content.
 
+Either way, a section that never names an aspect the question asks about (a ``not_covered``
+topic some other article does use the words of: "how do you *prepare* for X") does not answer it;
+the ranker puts the sections that name every aspect first.
+
 Either way, a question can span two sections ("the mechanism of botulinum toxin"): when the best
 section alone holds too little of it, the best two together may hold enough, and both are cited.
 A second section is cited beside a clear first one when it scores nearly as well.
@@ -68,6 +72,10 @@ def decide(candidates: list[Candidate], coverage: Callable[..., float], semantic
     if not candidates:
         return Decision(False, (), "no matching words")
     best = candidates[0]
+    if best.missing:
+        # The ranker puts sections that name every aspect asked about first: none does.
+        return Decision(False, (), f"not discussed in the sections found: {', '.join(best.missing)}")
+    candidates = [c for c in candidates if not c.missing]
     cover = best.coverage
     chosen = [c for c in candidates[:MAX_CITATIONS] if c.score >= CO_CITE_RATIO * best.score]
     if semantic:

@@ -87,6 +87,7 @@ class Candidate:
     coverage: float  # the share of the question's content the section holds, 0..1
     dense: float  # cosine of the question and the section's body vector (0: no vectors)
     heading: float  # cosine of the question and the section's title vector (0: no vectors)
+    missing: tuple[str, ...] = ()  # aspects of the question (see Reading.aspects) the section never names
 
 
 class Ranking(NamedTuple):
@@ -227,16 +228,19 @@ class Ranker:
         if not picked:
             return Ranking(terms, [])
         covered = self.coverages(reading, [(row,) for row in picked], deadline)
+        missing = self.missing_aspects(reading, picked)
         out = []
-        for row, cov in zip(picked, covered):
+        for row, cov, lacks in zip(picked, covered, missing):
             lex = float(lexical[row])
             if dense is None:
-                out.append(Candidate(row, lex * cov, lex, cov, 0.0, 0.0))
+                out.append(Candidate(row, lex * cov, lex, cov, 0.0, 0.0, lacks))
             else:
                 d, h = float(dense[row]), float(heading[row])
                 score = (d + HEADING_WEIGHT * h + LEXICAL_WEIGHT * lex * cov + COVERAGE_WEIGHT * cov) / SCALE
-                out.append(Candidate(row, score, lex, cov, d, h))
-        out.sort(key=lambda c: (-c.score, c.row))
+                out.append(Candidate(row, score, lex, cov, d, h, lacks))
+        # A section that discusses every aspect asked about ("how do you prepare for X") comes
+        # before one that is only about X.
+        out.sort(key=lambda c: (bool(c.missing), -c.score, c.row))
         if dense is None:
             out = [c for c in out if c.score > 0]
         return Ranking(terms, out[:k])
@@ -267,6 +271,16 @@ class Ranker:
                 if not here.isdisjoint(group):
                     covered[g] += u.weight
         return [c / total for c in covered]
+
+    def missing_aspects(self, reading: Reading, rows: list[int]) -> list[tuple[str, ...]]:
+        """For each row, the question's aspects (topics, see Reading.aspects) none of whose terms
+        its section holds."""
+        if not reading.aspects:
+            return [()] * len(rows)
+        order = sorted(rows)
+        held = [(topic, set().union(*[self.engine.holding(t, order) for t in terms]))
+                for topic, terms in reading.aspects]
+        return [tuple(topic for topic, here in held if row not in here) for row in rows]
 
     def sentence_scores(self, row: int, terms: Terms) -> tuple[list[tuple[int, int]], list[str], np.ndarray]:
         """A section's sentences (spans in its text, and texts) and each one's cosine with the terms."""

@@ -256,6 +256,9 @@ class Reading:
     not_covered: tuple[str, ...]  # topics (as named in the vocabulary) the articles do not answer
     ask_a_clinician: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...]  # (word as typed, word it was read as)
+    # not_covered topics that some article does use the words of: (topic, the index terms that
+    # say a section discusses it). The section that answers must hold one of each (see ranker.py).
+    aspects: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @property
     def unknown(self) -> tuple[str, ...]:
@@ -301,6 +304,22 @@ class Reader:
                     by_length.setdefault(len(stems), {}).setdefault(stems, (stems, part, target))
         self._phrases = {first: sorted(by_length.items(), key=lambda item: -item[0])
                          for first, by_length in by_first.items()}
+        # not_covered phrases passed over because the articles use their words: the question still
+        # asks about that topic, so the section that answers must discuss it ("how do you prepare
+        # for X" is not answered by X's section unless it says how to prepare). A topic's terms:
+        # its one-word entries the articles use, or else the phrase's own topic words they use.
+        one_word: dict[str, set[str]] = {}
+        for stems, topic in vocabulary.not_covered:
+            if len(stems) == 1 and stems[0] in known:
+                one_word.setdefault(topic, set()).add(stems[0])
+        aspects: dict[tuple[str, ...], tuple[str, frozenset[str]]] = {}
+        for stems, topic in vocabulary.not_covered:
+            # ("after the procedure" is about recovery: a section naming a procedure need not be)
+            terms = frozenset(one_word.get(topic) or {w for w in self._topic_words(stems) if w in known})
+            if terms and not self.applies(stems, "not_covered", topic):
+                aspects.setdefault(stems, (topic, terms))
+        self._aspects = _by_first(aspects)
+        self._aspect_of = aspects
         self._people, self._verbs = _by_first(vocabulary.people), _by_first(vocabulary.verbs)
         self._starts = frozenset(self._phrases) | frozenset(self._people)  # where a phrase may begin
         by_letter: dict[str, list[str]] = {}
@@ -403,8 +422,19 @@ class Reader:
                 else:
                     units.append(Unit(w, frozenset(), self.unknown_weight))
             i += 1
-        return Reading(tuple(t for t in query if t in self.known), tuple(added), tuple(units), tuple(found["not_covered"]), tuple(found["ask_a_clinician"]),
-                       tuple(corrections))
+        return Reading(tuple(t for t in query if t in self.known), tuple(added), tuple(units),
+                       tuple(found["not_covered"]), tuple(found["ask_a_clinician"]), tuple(corrections),
+                       self._aspects_in(stems))
+
+    def _aspects_in(self, stems: list[str]) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The aspects (see ``_aspects``) a question's stems name, each topic once, in order."""
+        found: dict[str, frozenset[str]] = {}
+        for i in range(len(stems)):
+            length = next(_lengths(self._aspects, stems, i), 0)
+            if length:
+                topic, terms = self._aspect_of[tuple(stems[i : i + length])]
+                found[topic] = found.get(topic, frozenset()) | terms
+        return tuple(found.items())
 
     def _phrase_at(self, stems: list[str], i: int) -> tuple[tuple[str, ...], str, str] | None:
         """The longest vocabulary phrase starting at ``stems[i]``, as ``(stems, part, target)``; a

@@ -76,3 +76,15 @@ def test_without_vectors_words_decide(lexical, coverage, answered):
                semantic=False, min_score=0.12)
     assert d.answered is answered
     assert "best score" in d.reason
+
+
+def test_a_section_that_never_names_an_aspect_asked_about_does_not_answer():
+    # "how do you prepare for X": X's section, close in meaning, says nothing of preparing
+    lacking = Candidate(0, 0.6, 0.3, 0.8, 0.8, 0.5, ("preparing for it",))
+    d = decide([lacking], no_pairs, semantic=True, min_score=0.12)
+    assert not d.answered and "preparing for it" in d.reason
+    # one that names it answers, and the one that does not is not cited beside it
+    naming = cand(1, 0.6, 0.9, 0.3, score=0.55)
+    d = decide([naming, Candidate(0, 0.56, 0.3, 0.8, 0.8, 0.5, ("preparing for it",))], no_pairs,
+               semantic=True, min_score=0.12)
+    assert d.answered and d.cited == (naming,)

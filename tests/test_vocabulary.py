@@ -489,6 +489,24 @@ def test_a_phrase_of_small_words_follows_its_topic(bots):
     assert bots["cost"].reader.read("how much is it").not_covered == ()
 
 
+def test_a_topic_the_articles_name_is_still_asked_about(bots):
+    """Once the articles use a not_covered topic's words it no longer refuses at once, but the
+    question still asks about it: the reading names it with the terms a section must hold."""
+    reading = bots["cost"].reader.read("how much does botox for migraines cost")
+    assert reading.not_covered == ()
+    assert dict(reading.aspects)["cost and payment"] >= {bots["cost"].index.engine.analyzer.term("cost")}
+    assert bots["bundled"].reader.read("how much does botox for migraines cost").aspects == ()  # refused outright
+    # the section that answers names the cost, though the migraine section is closer in meaning
+    a = bots["cost"].ask("how much does botox for migraines cost")
+    assert a.status == "answered" and a.citations[0].article == COSTS, a.reason
+
+
+def test_an_aspect_no_section_found_names_is_no_answer():
+    reader = reader_over("Prepare your meals with less salt. A kidney biopsy takes a tissue sample.")
+    assert [topic for topic, _ in reader.read("how do you prepare for a kidney biopsy").aspects] == ["preparing for it"]
+    assert reader.read("what is a kidney biopsy").aspects == ()
+
+
 def test_personal_questions_stay_with_a_clinician_whatever_the_articles_say(bots):
     assert bots["cost"].reader.read("what dose should I get").ask_a_clinician
 
