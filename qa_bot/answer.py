@@ -16,18 +16,20 @@
 ``Bot.ask(question)`` returns an :class:`Answer` whose ``to_dict()`` is the JSON contract shared by
 the CLI and the HTTP API::
 
-    {"question": str, "status": "answered" | "no_answer" | "urgent" | "smalltalk",
+    {"id": str, "question": str, "status": "answered" | "no_answer" | "urgent" | "smalltalk",
      "answer": str, "citations": [{"article", "section", "url", "passage", "score"}],
      "disclaimer": str}
 
 An answer's text is only ever whole sentences copied from the cited section; each citation's
-passage is one contiguous stretch of that section's text. Nothing is paraphrased.
+passage is one contiguous stretch of that section's text. Nothing is paraphrased. ``id`` is random
+(uuid4 hex), never derived from the question: feedback names the answer by it.
 """
 
 from __future__ import annotations
 
 import functools
 import unicodedata
+import uuid
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
@@ -94,10 +96,13 @@ class Answer:
     citations: tuple[Citation, ...]
     disclaimer: str
     reason: str = field(default="", compare=False)  # why this status: for eval and logs, not the contract
+    # random, never derived from the question: feedback and the store name the answer by it
+    id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
 
     def to_dict(self) -> dict:
         """The JSON contract (``reason`` is not part of it)."""
         return {
+            "id": self.id,
             "question": self.question,
             "status": self.status,
             "answer": self.answer,

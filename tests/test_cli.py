@@ -15,7 +15,7 @@ from qa_bot.analysis import sentences
 from qa_bot.cli import build_parser, main
 
 DISCLAIMER_START = "This is general information"
-CONTRACT_KEYS = {"question", "status", "answer", "citations", "disclaimer"}
+CONTRACT_KEYS = {"id", "question", "status", "answer", "citations", "disclaimer"}
 CITATION_KEYS = {"article", "section", "url", "passage", "score"}
 
 

@@ -19,7 +19,7 @@ QUESTIONS = ["botox for migraine", "how does botox work", "hello", "thanks", "wh
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_every_response_has_the_contract_and_the_disclaimer(bot, question):
     data = bot.ask(question).to_dict()
-    assert list(data) == ["question", "status", "answer", "citations", "disclaimer"]
+    assert list(data) == ["id", "question", "status", "answer", "citations", "disclaimer"]
     assert data["disclaimer"] == bot.config.disclaimer
     assert data["answer"].strip()
     json.dumps(data)  # serialisable as is
@@ -85,3 +85,9 @@ def test_topics_are_listed_in_full_for_a_few_articles_and_counted_for_many():
     many = [Section(f"s{i}", f"Topic {i}", "Introduction", "introduction", "x") for i in range(1000)]
     text = describe_topics(many)
     assert text.startswith("Topic 0; Topic 1;") and text.endswith("and 992 more topics") and len(text) < 200
+
+
+def test_every_answer_has_a_random_id_not_derived_from_the_question(bot):
+    ids = [bot.ask(q).to_dict()["id"] for q in ["botox for migraine", "botox for migraine", "hello"]]
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    assert len(set(ids)) == 3  # the same question twice gets two ids

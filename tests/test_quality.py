@@ -172,7 +172,7 @@ def test_citations_are_verbatim_and_answers_whole_sentences(bot, dev_cases):
 
 def test_answer_matches_the_json_contract(bot):
     d = bot.ask("can shots help my migranes?").to_dict()
-    assert set(d) == {"question", "status", "answer", "citations", "disclaimer"}
+    assert set(d) == {"id", "question", "status", "answer", "citations", "disclaimer"}
     assert d["status"] == "answered"
     assert set(d["citations"][0]) == {"article", "section", "url", "passage", "score"}
     json.dumps(d)
