@@ -23,7 +23,8 @@ environment variables:
   QA_BOT_CORPUS      corpus folder (default: the bundled corpus/)
   QA_BOT_INDEX_DIR   index folder (default: a folder per corpus under ~/.cache/qa-bot)
   QA_BOT_CONFIG      a TOML config file (default: ./qa-bot.toml if present)
-  QA_BOT_<SETTING>   any other setting, e.g. QA_BOT_DISCLAIMER, QA_BOT_MIN_SCORE (see README)
+  QA_BOT_<SETTING>   any other setting, e.g. QA_BOT_DISCLAIMER, QA_BOT_MIN_SCORE (see README);
+                     a QA_BOT_ variable that is no setting gets a warning naming the nearest one
 
 exit codes: 0 success (including "no answer"), 1 error, 2 usage error
 """

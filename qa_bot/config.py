@@ -8,7 +8,9 @@ The config file is TOML with the same names as the fields below, e.g.::
 
 It is read from ``--config``, else ``QA_BOT_CONFIG``, else ``qa-bot.toml`` in the working folder if
 there is one. Every field can also be set as an environment variable: ``QA_BOT_`` plus the name in
-capitals (``QA_BOT_INDEX_DIR``, ``QA_BOT_MIN_SCORE``; lists comma-separated).
+capitals (``QA_BOT_INDEX_DIR``, ``QA_BOT_MIN_SCORE``; lists comma-separated). A bad value is refused
+with a message naming where it was set; a ``QA_BOT_*`` variable that names no setting is ignored with
+a warning that suggests the nearest one.
 """
 
 from __future__ import annotations

@@ -122,4 +122,6 @@ def test_cli_says_too_slow_in_one_line_and_a_batch_goes_on(tmp_path, capsys, mon
     out, err = capsys.readouterr()
     assert code == 1
     assert err.startswith("qa-bot: line 1: answering took longer than") and err.count("\n") == 1
-    assert [json.loads(line)["status"] for line in out.splitlines()] == ["answered"]
+    too_slow, answered = [json.loads(line) for line in out.splitlines()]  # one line out per line in
+    assert too_slow["line"] == 1 and too_slow["error"]["code"] == "too_slow"
+    assert answered["status"] == "answered"
