@@ -13,12 +13,19 @@
    question spanning two sections, the best two together) discusses what is asked.
 5. Passages: the best sentences of each cited section, quoted verbatim.
 
+A follow-up question that names no topic of its own is read with the topic of the earlier turns the
+client sent (followup.py); a reply that is not an answer offers up to three questions the articles
+do answer (suggest.py): for no_answer those of the closest sections, for small talk the starters.
+
 ``Bot.ask(question)`` returns an :class:`Answer` whose ``to_dict()`` is the JSON contract shared by
 the CLI and the HTTP API::
 
     {"id": str, "question": str, "status": "answered" | "no_answer" | "urgent" | "smalltalk",
      "answer": str, "citations": [{"article", "section", "url", "passage", "score"}],
-     "disclaimer": str}
+     "suggestions": [{"text", "url"}], "assumed_topic": str | None, "disclaimer": str}
+
+Urgent replies carry the configured ``urgent_disclaimer`` in ``disclaimer``, the others the
+article ``disclaimer``.
 
 An answer's text is only ever whole sentences copied from the cited section; each citation's
 passage is one contiguous stretch of that section's text. Nothing is paraphrased. ``id`` is random
@@ -30,7 +37,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -40,8 +47,10 @@ from .answerability import MAX_CITATIONS, decide
 from .budget import Deadline
 from .config import Config
 from .errors import UsageError
+from .followup import Topics, Turn
 from .index import CorpusIndex, open_index
 from .ranker import Candidate, Ranker, Ranking, shared_encoder
+from .suggest import Suggester, Suggestion
 from .triage import triage
 from .vocabulary import Reader, Reading, Vocabulary
 
@@ -54,23 +63,18 @@ CONTROL = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 RERANK_CANDIDATES = 8
 # Record titles whose terms are kept (see Bot._title_terms).
 TITLE_CACHE_RECORDS = 4096
-# Replies list what the articles cover: every article up to this many, then only a count.
-TOPICS_LISTED = 8
 # A message holding several questions ("what is it? how is it treated? what does it cost?") is
 # answered part by part, for at most this many parts: each costs a ranking.
 MAX_PARTS = 4
 
+# Replies that are not answers are a sentence or two; the suggestions that come with them say what
+# the articles do cover (a list of every topic would grow with the corpus).
 SMALLTALK_REPLY = (
-    "Hello! I'm the clinic's question-answering assistant. I answer questions using our clinic's own "
-    "health articles, quoting them word for word and citing the section. I currently know about: {topics}. "
-    "What would you like to know?"
+    "Hello! I'm the clinic's question-answering assistant: I answer from our clinic's health articles, "
+    "quoting them and naming the section. What would you like to know?"
 )
-NO_ANSWER_REPLY = (
-    "I'm sorry, I don't have information on that in our clinic's articles. They cover: {topics}. {contact}"
-)
-NOT_COVERED_REPLY = (
-    "I'm sorry, our clinic's articles do not cover {subject}. They cover: {topics}. {contact}"
-)
+NO_ANSWER_REPLY = "I'm sorry, I don't have information on that in our clinic's articles. {contact}"
+NOT_COVERED_REPLY = "I'm sorry, our clinic's articles do not cover {subject}. {contact}"
 # Doses and diagnoses are personal: answered as no_answer, never with an article passage that
 # could read as a decision about this patient.
 CLINICIAN_REPLY = (
@@ -98,6 +102,8 @@ class Answer:
     reason: str = field(default="", compare=False)  # why this status: for eval and logs, not the contract
     # random, never derived from the question: feedback and the store name the answer by it
     id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
+    suggestions: tuple[Suggestion, ...] = ()
+    assumed_topic: str | None = None  # the earlier turns' topic a follow-up question was read with
 
     def to_dict(self) -> dict:
         """The JSON contract (``reason`` is not part of it)."""
@@ -107,6 +113,8 @@ class Answer:
             "status": self.status,
             "answer": self.answer,
             "citations": [asdict(c) for c in self.citations],
+            "suggestions": [asdict(s) for s in self.suggestions],
+            "assumed_topic": self.assumed_topic,
             "disclaimer": self.disclaimer,
         }
 
@@ -135,6 +143,7 @@ class _Outcome(NamedTuple):
     reply: str  # the no_answer reply ("" when answered)
     cited: list[tuple[Citation, list[str]]]  # each citation with the sentences it quotes, best first
     reason: str
+    near: tuple[int, ...] = ()  # for no_answer: the closest sections' rows, closest first
 
 
 def question_parts(text: str) -> list[str]:
@@ -147,18 +156,6 @@ def question_parts(text: str) -> list[str]:
     if tail:
         parts.append(tail)
     return [p for p in parts if p.strip("? ")]
-
-
-def describe_topics(sections, most: int = TOPICS_LISTED) -> str:
-    """What the articles cover, for replies: each article with its sections; past ``most`` articles,
-    only that many titles and how many more there are (a knowledge base may hold thousands)."""
-    articles: dict[str, list[str]] = {}
-    for s in sections:
-        articles.setdefault(s.article_title, []).append(s.title)
-    if len(articles) <= most:
-        return "; ".join(f"{title} ({', '.join(secs)})" for title, secs in articles.items())
-    titles = list(articles)
-    return f"{'; '.join(titles[:most])}; and {len(titles) - most:,} more topics"
 
 
 class Bot:
@@ -176,7 +173,9 @@ class Bot:
         self.reader = Reader(vocabulary, engine.analyzer, engine.idf(), engine.n_docs)
         encoder = (encoder or shared_encoder()) if index.vectors is not None else None
         self.ranker = Ranker(engine, index.sections, index.vectors, encoder)
-        self.topics = describe_topics(index.sections)
+        self.suggester = Suggester(index.sections, index.articles)
+        self.starters = tuple(self.suggester.starters())
+        self.topics = Topics((s.article_title for s in index.sections), engine.analyzer)
         self._records = index.manifest.get("kind") == "records"
         self._title_terms = functools.lru_cache(maxsize=TITLE_CACHE_RECORDS)(self._record_title)
 
@@ -185,8 +184,9 @@ class Bot:
         config = config or Config()
         return cls(open_index(config.corpus, config.resolved_index_dir), config)
 
-    def ask(self, question: str) -> Answer:
-        """The answer to ``question``. Raises UsageError for an empty or over-long question, and
+    def ask(self, question: str, history: tuple[Turn, ...] = ()) -> Answer:
+        """The answer to ``question``; ``history``: the earlier turns of the conversation, oldest
+        first (see followup.py). Raises UsageError for an empty or over-long question, and
         TooSlowError if answering runs past ``answer_time_budget_ms`` (checked between stages and
         in the loops over candidates)."""
         deadline = Deadline.after(self.config.answer_time_budget_ms)
@@ -197,15 +197,19 @@ class Bot:
             message = self.config.emergency_message
             if verdict.kind == "crisis":
                 message = f"{self.config.crisis_message} {message}"
-            return self._reply(text, "urgent", message, reason=verdict.reason)
+            return Answer(text, "urgent", message, (), self.config.urgent_disclaimer, verdict.reason)
         if verdict.kind == "smalltalk":
-            return self._reply(text, "smalltalk", SMALLTALK_REPLY.format(topics=self.topics), reason="small talk")
-        reading = self.reader.read(text, folded)
+            return self._reply(text, "smalltalk", SMALLTALK_REPLY, reason="small talk", suggestions=self.starters)
+        topic = self.topics.assumed(text, history)
+        asked = text if topic is None else f"{text} ({topic})"
+        reading = self.reader.read(asked, None if topic else folded)
         deadline.check()
-        return self._retrieve(text, reading, deadline)
+        answer = self._retrieve(asked, reading, deadline)
+        return replace(answer, question=text, assumed_topic=topic)
 
-    def _reply(self, question, status, text, citations=(), reason="") -> Answer:
-        return Answer(question, status, text, tuple(citations), self.config.disclaimer, reason)
+    def _reply(self, question, status, text, citations=(), reason="", suggestions=()) -> Answer:
+        return Answer(question, status, text, tuple(citations), self.config.disclaimer, reason,
+                      suggestions=tuple(suggestions))
 
     def _retrieve(self, question: str, reading: Reading, deadline: Deadline) -> Answer:
         parts = question_parts(question)
@@ -213,7 +217,8 @@ class Bot:
         if outcome is None:
             outcome = self._outcome(question, reading, deadline)
         if outcome.status == "no_answer":
-            return self._reply(question, "no_answer", outcome.reply, reason=outcome.reason)
+            return self._reply(question, "no_answer", outcome.reply, reason=outcome.reason,
+                               suggestions=self.suggester.near(outcome.near))
         texts = [sentence for _, sentences in outcome.cited for sentence in sentences]
         return self._reply(question, "answered", " ".join(texts), [c for c, _ in outcome.cited], reason=outcome.reason)
 
@@ -249,21 +254,23 @@ class Bot:
     def _outcome(self, question: str, reading: Reading, deadline: Deadline, encoded=None) -> "_Outcome":
         """What to reply to one question (``encoded``: its vector, if worked out already)."""
         contact = self.config.contact_message
-        if reading.ask_a_clinician:
-            subject = _join(reading.ask_a_clinician)
-            return _Outcome("no_answer", CLINICIAN_REPLY.format(subject=subject, contact=contact), [],
-                            f"personal question: {subject}")
-        if reading.not_covered:
+        if reading.ask_a_clinician or reading.not_covered:
+            # The closest sections are still worth offering ("the dose for migraines" -> migraines).
+            near = tuple(c.row for c in self._ranking(reading, question, deadline, encoded).candidates)
+            if reading.ask_a_clinician:
+                subject = _join(reading.ask_a_clinician)
+                return _Outcome("no_answer", CLINICIAN_REPLY.format(subject=subject, contact=contact), [],
+                                f"personal question: {subject}", near)
             subject = _join(reading.not_covered)
-            reply = NOT_COVERED_REPLY.format(subject=subject, topics=self.topics, contact=contact)
-            return _Outcome("no_answer", reply, [], f"not covered: {subject}")
+            reply = NOT_COVERED_REPLY.format(subject=subject, contact=contact)
+            return _Outcome("no_answer", reply, [], f"not covered: {subject}", near)
         ranking = self._ranking(reading, question, deadline, encoded)
         decision = decide(ranking.candidates, lambda *rows: self.ranker.coverage(reading, *rows),
                           self.ranker.semantic, self.config.min_score)
         if not decision.answered:
             missing = f"; unknown words: {', '.join(reading.unknown)}" if reading.unknown else ""
-            return _Outcome("no_answer", NO_ANSWER_REPLY.format(topics=self.topics, contact=contact), [],
-                            decision.reason + missing)
+            return _Outcome("no_answer", NO_ANSWER_REPLY.format(contact=contact), [],
+                            decision.reason + missing, tuple(c.row for c in ranking.candidates))
         cited = []
         for c in decision.cited:
             deadline.check()

@@ -158,13 +158,19 @@ def _bot(args):
 
 
 def format_answer(answer) -> str:
-    """An answer for people reading a terminal."""
+    """An answer for people reading a terminal: the topic assumed for a follow-up, the answer once,
+    the sections it quotes, the suggested questions, the disclaimer."""
     width = 88
-    out = [textwrap.fill(answer.answer, width)]
-    for i, c in enumerate(answer.citations, 1):
+    out = []
+    if answer.assumed_topic:
+        out += [textwrap.fill(f"(Reading this as about: {answer.assumed_topic})", width), ""]
+    out.append(textwrap.fill(answer.answer, width))
+    if answer.citations:
         out.append("")
-        out.append(f"[{i}] {c.article} — {c.section}  ({c.url}, score {c.score:.2f})")
-        out.append(textwrap.indent(textwrap.fill(f"“{c.passage}”", width - 4), "    "))
+        out += [f"[{i}] {c.article} — {c.section}  ({c.url}, score {c.score:.2f})"
+                for i, c in enumerate(answer.citations, 1)]
+    if answer.suggestions:
+        out += ["", "You could ask:"] + [f"  - {s.text}" for s in answer.suggestions]
     out.append("")
     out.append(textwrap.fill(f"Note: {answer.disclaimer}", width))
     return "\n".join(out)
@@ -195,7 +201,10 @@ def cmd_chat(args) -> int:
         import readline  # noqa: F401  (line editing and history for input())
     except ImportError:
         pass
+    from .followup import MAX_TURNS, Turn
+
     bot = _bot(args)
+    history: list[Turn] = []
     print("Ask about our articles. Type 'quit' or press Ctrl-D to leave.\n")
     while True:
         try:
@@ -208,9 +217,14 @@ def cmd_chat(args) -> int:
         if not line.strip():
             continue
         try:
-            print("\n" + format_answer(bot.ask(line)) + "\n")
+            answer = bot.ask(line, tuple(history))
         except (UsageError, TooSlowError) as exc:
             print(f"qa-bot: {exc}\n")
+            continue
+        print("\n" + format_answer(answer) + "\n")
+        # The turns the next question may follow up on, as the widget keeps them.
+        article = answer.citations[0].article if answer.citations else ""
+        history = (history + [Turn(answer.question, article=article)])[-MAX_TURNS:]
 
 
 def cmd_index(args) -> int:

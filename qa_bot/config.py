@@ -43,6 +43,11 @@ DEFAULT_CRISIS = (
     "You deserve support, and someone is ready to talk with you."
 )
 DEFAULT_CONTACT = "Please ask our clinic's staff, who will be glad to help."
+# Under an emergency message the article disclaimer ("general information from our articles") would
+# be wrong: urgent replies carry this line in its place.
+DEFAULT_URGENT_DISCLAIMER = (
+    "This assistant cannot help in an emergency: please get help from a person now."
+)
 
 
 def _default_corpus() -> Path:
@@ -58,6 +63,7 @@ class Config:
     emergency_message: str = DEFAULT_EMERGENCY
     crisis_message: str = DEFAULT_CRISIS
     contact_message: str = DEFAULT_CONTACT
+    urgent_disclaimer: str = DEFAULT_URGENT_DISCLAIMER
     min_score: float = 0.12  # below this best-section cosine, the articles do not answer
     max_question_chars: int = 1000
     max_answer_sentences: int = 3
@@ -87,7 +93,7 @@ class Config:
     def __post_init__(self):
         if not self.disclaimer.strip():
             raise ConfigError("disclaimer must not be empty: every answer carries it", "disclaimer")
-        for name in ("emergency_message", "crisis_message"):
+        for name in ("emergency_message", "crisis_message", "urgent_disclaimer"):
             if not getattr(self, name).strip():
                 raise ConfigError(f"{name} must not be empty", name)
         if not 0 <= self.min_score < 1:

@@ -33,6 +33,7 @@ from .answer import Bot
 from .config import PROJECT_ROOT, Config
 from .corpus import INTRODUCTION, Article, slugify
 from .errors import TooSlowError, UsageError
+from .followup import parse_history
 from .live import LiveBot, build_name
 from .logs import ACCESS
 from .privacy import redact
@@ -56,7 +57,6 @@ ERROR_CODES = {
     400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
     415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error",
 }
-SUGGESTIONS = 3
 # A knowledge base may hold thousands of articles: /api/topics and the home page list this many.
 LISTED_ARTICLES = 100
 RATE_LIMIT_STORE_TIMEOUT = 1.0  # seconds
@@ -149,10 +149,15 @@ def init_api(app: Flask, config: Config) -> None:
     @app.post("/api/ask")
     @limited
     def api_ask():
-        question = _question_from_body()
+        body = _body()
+        question = body["question"]
         g.question = question
         try:
-            answer = _bot().ask(question)
+            history = parse_history(body.get("history", []), config.max_question_chars)
+        except UsageError as exc:
+            raise ApiError(400, "invalid_history", str(exc)) from None
+        try:
+            answer = _bot().ask(question, history)
         except UsageError as exc:
             raise ApiError(400, "invalid_question", str(exc)) from None
         except TooSlowError as exc:  # the worker is free again: only this request fails
@@ -188,7 +193,8 @@ def init_api(app: Flask, config: Config) -> None:
     app.register_error_handler(Exception, _unexpected_error)
 
 
-def _question_from_body() -> str:
+def _body() -> dict:
+    """The request's JSON object, with a "question" string (its other fields are not checked here)."""
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", 'send the question as JSON with "Content-Type: application/json"')
     raw = request.get_data(cache=False)  # raises 413 at once for a Content-Length over MAX_CONTENT_LENGTH
@@ -208,7 +214,7 @@ def _question_from_body() -> str:
         raise ApiError(400, "missing_field", 'the body has no "question" field: send {"question": "..."}')
     if not isinstance(body["question"], str):
         raise ApiError(400, "wrong_type", f'"question" must be a string, not {_json_type(body["question"])}')
-    return body["question"]
+    return body
 
 
 def _json_type(value) -> str:
@@ -260,11 +266,8 @@ def topics(bot: Bot) -> dict:
         a = articles.setdefault(s.article_slug, {
             "slug": s.article_slug, "title": s.article_title, "url": f"/articles/{s.article_slug}", "sections": []})
         a["sections"].append({"title": s.title, "anchor": s.anchor, "url": s.url})
-    # Headings phrased as questions are the best suggestions; then "Tell me about <heading>".
-    titles = [s.title for s in bot.index.sections if s.title != INTRODUCTION]
-    asks = [t for t in titles if t.endswith("?")] + [f"Tell me about {t}" for t in titles if not t.endswith("?")]
     return {"articles": list(articles.values()), "total_articles": bot.index.manifest["articles"],
-            "suggestions": asks[:SUGGESTIONS]}
+            "suggestions": [s.text for s in bot.starters]}
 
 
 # --- CORS ------------------------------------------------------------------------------------

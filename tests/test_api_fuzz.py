@@ -9,7 +9,9 @@ be refused with a 4xx.
 
 One check is replaced with an exact one: the description cannot say that a question of nothing
 but spaces or control characters is refused, so "valid data is accepted" is decided by the bot's
-own ``clean_question`` (400 ``invalid_question`` when it refuses the text, 200 otherwise).
+own ``clean_question`` (400 ``invalid_question`` when it refuses the text, 200 otherwise), and
+likewise for the ``history`` by ``parse_history`` (400 ``invalid_history``: a blank or over-long
+earlier question).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from conftest import CORPUS
 from qa_bot.answer import clean_question
 from qa_bot.config import PROJECT_ROOT, Config
 from qa_bot.errors import UsageError
+from qa_bot.followup import parse_history
 from qa_bot.webapp import create_app
 
 MAX_EXAMPLES = 200  # per operation and generation mode: a couple of seconds each, well under a minute in all
@@ -62,8 +65,15 @@ def expected_status(case, response) -> None:
     if (case.method, case.path) != ("POST", "/api/ask"):
         assert response.status_code == 200, (case.method, case.path, response.status_code)
         return
+    limit = Config().max_question_chars
     try:
-        clean_question(case.body["question"], Config().max_question_chars)
+        parse_history(case.body.get("history", []), limit)
+    except UsageError:
+        assert response.status_code == 400, (case.body, response.status_code)
+        assert response.json()["error"]["code"] == "invalid_history"
+        return
+    try:
+        clean_question(case.body["question"], limit)
     except UsageError:
         assert response.status_code == 400, (case.body, response.status_code)
         assert response.json()["error"]["code"] == "invalid_question"

@@ -15,7 +15,8 @@ from qa_bot.analysis import sentences
 from qa_bot.cli import build_parser, main
 
 DISCLAIMER_START = "This is general information"
-CONTRACT_KEYS = {"id", "question", "status", "answer", "citations", "disclaimer"}
+CONTRACT_KEYS = {"id", "question", "status", "answer", "citations", "suggestions", "assumed_topic",
+                 "disclaimer"}
 CITATION_KEYS = {"article", "section", "url", "passage", "score"}
 
 
@@ -65,7 +66,9 @@ def test_batch_over_the_dev_set(run, dev_cases, seed_text):
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["question"] for r in rows] == questions
     seed = squash(seed_text)
-    assert len({r["disclaimer"] for r in rows}) == 1 and rows[0]["disclaimer"].strip()
+    # One disclaimer for answers, another (urgent_disclaimer) for urgent replies.
+    assert len({r["disclaimer"] for r in rows if r["status"] != "urgent"}) == 1 and rows[0]["disclaimer"].strip()
+    assert len({r["disclaimer"] for r in rows if r["status"] == "urgent"}) == 1
     for r in rows:
         assert set(r) == CONTRACT_KEYS
         assert r["status"] in ("answered", "no_answer", "urgent", "smalltalk")

@@ -19,9 +19,18 @@ QUESTIONS = ["botox for migraine", "how does botox work", "hello", "thanks", "wh
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_every_response_has_the_contract_and_the_disclaimer(bot, question):
     data = bot.ask(question).to_dict()
-    assert list(data) == ["id", "question", "status", "answer", "citations", "disclaimer"]
-    assert data["disclaimer"] == bot.config.disclaimer
+    assert list(data) == ["id", "question", "status", "answer", "citations", "suggestions", "assumed_topic", "disclaimer"]
+    urgent = data["status"] == "urgent"
+    assert data["disclaimer"] == (bot.config.urgent_disclaimer if urgent else bot.config.disclaimer)
     assert data["answer"].strip()
+    assert data["assumed_topic"] is None  # no history: nothing to assume
+    assert len(data["suggestions"]) <= 3 and all(set(s) == {"text", "url"} for s in data["suggestions"])
+    if data["status"] in ("no_answer", "smalltalk"):
+        assert data["suggestions"], "a reply that is not an answer offers what the articles do answer"
+        urls = {s.url for s in bot.index.sections}
+        assert all(s["url"] in urls for s in data["suggestions"])
+    else:
+        assert data["suggestions"] == []
     json.dumps(data)  # serialisable as is
     if data["status"] == "answered":
         assert data["citations"]
@@ -47,13 +56,17 @@ def test_crisis_message_includes_the_crisis_line(bot):
 
 
 def test_configured_messages_are_used(corpus):
-    config = Config(corpus=CORPUS, disclaimer="Talk to your GP.", emergency_message="Call 000 now.")
+    config = Config(corpus=CORPUS, disclaimer="Talk to your GP.", emergency_message="Call 000 now.",
+                    urgent_disclaimer="Do not wait: this chat cannot help in an emergency.")
     bot = Bot(CorpusIndex.from_corpus(corpus), config)
-    assert {bot.ask(q).disclaimer for q in QUESTIONS} == {"Talk to your GP."}
-    assert bot.ask("my chest hurts").answer == "Call 000 now."
+    answers = [bot.ask(q) for q in QUESTIONS]
+    assert {a.disclaimer for a in answers if a.status != "urgent"} == {"Talk to your GP."}
+    assert {a.disclaimer for a in answers if a.status == "urgent"} == {"Do not wait: this chat cannot help in an emergency."}
+    urgent = bot.ask("my chest hurts")
+    assert urgent.answer == "Call 000 now." and urgent.disclaimer == config.urgent_disclaimer
 
 
-@pytest.mark.parametrize("field", ["disclaimer", "emergency_message", "crisis_message"])
+@pytest.mark.parametrize("field", ["disclaimer", "emergency_message", "crisis_message", "urgent_disclaimer"])
 def test_messages_can_never_be_empty(field):
     with pytest.raises(ConfigError, match="must not be empty"):
         Config(**{field: "   "})
@@ -74,17 +87,6 @@ def test_clean_question(raw, clean):
 def test_clean_question_refuses(raw, message):
     with pytest.raises(UsageError, match=message):
         clean_question(raw, 100)
-
-
-def test_topics_are_listed_in_full_for_a_few_articles_and_counted_for_many():
-    from qa_bot.answer import describe_topics
-    from qa_bot.corpus import Section
-
-    few = [Section("a", "Neck pain", "Introduction", "introduction", "x"), Section("a", "Neck pain", "Heat", "heat", "y")]
-    assert describe_topics(few) == "Neck pain (Introduction, Heat)"
-    many = [Section(f"s{i}", f"Topic {i}", "Introduction", "introduction", "x") for i in range(1000)]
-    text = describe_topics(many)
-    assert text.startswith("Topic 0; Topic 1;") and text.endswith("and 992 more topics") and len(text) < 200
 
 
 def test_every_answer_has_a_random_id_not_derived_from_the_question(bot):
