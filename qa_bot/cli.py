@@ -81,6 +81,13 @@ def add_chat(sub) -> None:
                 "Type a question and press Enter; type 'quit' or press Ctrl-D to leave.")
 
 
+def add_init(sub) -> None:
+    init = add_command(sub, "init", "Start a clinic's folder: a commented qa-bot.toml and an articles/ folder to fill.",
+                       cmd_init, "Creates DIR/qa-bot.toml (the settings, each explained) and DIR/articles/ (an "
+                       "example article, a vocabulary file to fill in, a README for staff). Never overwrites a file.")
+    init.add_argument("dir", metavar="DIR", help="the folder to create them in (made if missing)")
+
+
 def add_index(sub) -> None:
     add_command(sub, "index", "Build (or rebuild) the index of the corpus and print a summary.", cmd_index,
                 "Other commands build the index when it is missing or out of date; this does it now, e.g. "
@@ -125,7 +132,7 @@ def add_proxy_config(sub) -> None:
 
 
 # Each registers one command (in this order in --help). A new command: write add_x(sub), list it here.
-COMMANDS = (add_ask, add_chat, add_index, add_corpus, add_eval, add_serve, add_proxy_config)
+COMMANDS = (add_ask, add_chat, add_init, add_index, add_corpus, add_eval, add_serve, add_proxy_config)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -225,6 +232,15 @@ def cmd_chat(args) -> int:
         # The turns the next question may follow up on, as the widget keeps them.
         article = answer.citations[0].article if answer.citations else ""
         history = (history + [Turn(answer.question, article=article)])[-MAX_TURNS:]
+
+
+def cmd_init(args) -> int:
+    from .starter import init
+
+    for path in init(args.dir):
+        print(f"created {path}")
+    print(f"next: cd {args.dir} && qa-bot corpus check && qa-bot ask \"What should I bring to my appointment?\"")
+    return 0
 
 
 def cmd_index(args) -> int:

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from .errors import ConfigError, ConfigWarning
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # a checkout's top (tests, benchmarks); the package's files: resources.py
 
 DEFAULT_DISCLAIMER = (
     "This is general information from our clinic's articles, not medical advice. "
@@ -51,8 +51,9 @@ DEFAULT_URGENT_DISCLAIMER = (
 
 
 def _default_corpus() -> Path:
-    bundled = PROJECT_ROOT / "corpus"
-    return bundled if bundled.is_dir() else Path("corpus")
+    from .resources import example_corpus
+
+    return example_corpus() or Path("corpus")
 
 
 @dataclass(frozen=True)

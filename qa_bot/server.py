@@ -23,13 +23,14 @@ from gunicorn.app.base import BaseApplication
 from werkzeug.serving import WSGIRequestHandler
 
 from . import logs
-from .config import PROJECT_ROOT, Config
+from .config import Config
 from .errors import ConfigError, QaBotError, UsageError
 from .index import open_index
+from .resources import nginx_template
 
 # Settings that older gunicorn versions do not have; skipped there.
 OPTIONAL_SETTINGS = {"control_socket_disable"}
-NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf.template"
+NGINX_TEMPLATE = nginx_template()
 ERROR_MESSAGE_CHARS = 200  # gunicorn's reason for refusing a request may quote the request itself
 
 

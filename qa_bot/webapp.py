@@ -30,15 +30,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import __version__
 from .answer import Bot
-from .config import PROJECT_ROOT, Config
+from .config import Config
 from .corpus import INTRODUCTION, Article, slugify
 from .errors import TooSlowError, UsageError
 from .followup import parse_history
 from .live import LiveBot, build_name
 from .logs import ACCESS
 from .privacy import redact
+from .resources import web
 
-WEB = PROJECT_ROOT / "web"
+WEB = web()  # the package's web assets (resources.py)
 log = logging.getLogger(__name__)
 access_log = logging.getLogger(ACCESS)
 
