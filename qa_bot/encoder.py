@@ -59,6 +59,8 @@ DEFAULT_THREADS = 1
 # Token rows worked on at once where the arrays are widest (attention scores, the GELU layer):
 # measured, a block that fits in cache is 40% faster than a whole batch of 256-token windows.
 BLOCK_ROWS = 256
+# The dense layers work on a multiple of this many token rows (see Encoder._forward).
+ROW_MULTIPLE = 4
 
 
 class EncoderError(QaBotError):
@@ -197,22 +199,35 @@ class Encoder:
     def _forward(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         """Sum of final token vectors (padding excluded) and token count, for each sequence."""
         rows, width = len(batch), max(len(ids) for ids in batch)
-        ids = np.zeros((rows, width), dtype=np.int64)
-        mask = np.zeros((rows, width), dtype=bool)
-        for row, seq in enumerate(batch):
-            ids[row, :len(seq)] = seq
-            mask[row, :len(seq)] = True
-        padded = not mask.all()
+        tokens = rows * width
+        padded = any(len(seq) < width for seq in batch)
+        if padded:
+            ids = np.zeros((rows, width), dtype=np.int64)
+            mask = np.zeros((rows, width), dtype=bool)
+            for row, seq in enumerate(batch):
+                ids[row, :len(seq)] = seq
+                mask[row, :len(seq)] = True
+        else:  # one question, or texts of one length: no padding, no mask
+            ids = np.array(batch, dtype=np.int64)
         emb = self._emb
-        x = emb["word"][ids] + emb["position"][:width] + emb["segment"]
-        x = _layer_norm(x.reshape(rows * width, self.dims), *emb["norm"], self._eps)
+        # The token rows, with a few rows of zeros after them to make a multiple of ROW_MULTIPLE:
+        # the rows go through the dense layers independently, and OpenBLAS multiplies a matrix of
+        # 4 rows faster than one of 3 (measured: 0.26 against 0.40 ms for a 384 x 1536 product).
+        x = np.zeros((-(-tokens // ROW_MULTIPLE) * ROW_MULTIPLE, self.dims), dtype=np.float32)
+        real = x[:tokens].reshape(rows, width, self.dims)
+        np.take(emb["word"], ids, axis=0, out=real)
+        real += emb["position_segment"][:width]
+        x = _layer_norm(x, *emb["norm"], self._eps)
         # Padding keys get -inf before the softmax, so they weigh exactly nothing.
         bias = np.where(mask, np.float32(0), np.float32(-np.inf))[:, None, None, :] if padded else None
         heads, dh = self._heads, self.dims // self._heads
         step = max(1, BLOCK_ROWS // width)  # sequences per attention block
+        context = np.zeros_like(x)  # its padding rows stay zero
+        attended = context[:tokens].reshape(rows, width, heads, dh).transpose(0, 2, 1, 3)
         for layer in self._layers:
-            qkv = (x @ layer.qkv + layer.qkv_bias).reshape(rows, width, 3, heads, dh).transpose(2, 0, 3, 1, 4)
-            context = np.empty((rows, width, heads, dh), dtype=np.float32)
+            qkv = x @ layer.qkv
+            qkv += layer.qkv_bias
+            qkv = qkv[:tokens].reshape(rows, width, 3, heads, dh).transpose(2, 0, 3, 1, 4)
             for start in range(0, rows, step):
                 block = slice(start, start + step)
                 scores = qkv[0, block] @ qkv[1, block].transpose(0, 1, 3, 2)  # (seqs, heads, width, width)
@@ -220,17 +235,16 @@ class Encoder:
                     scores += bias[block]
                 scores -= scores.max(axis=-1, keepdims=True)
                 np.exp(scores, out=scores)
-                scores /= scores.sum(axis=-1, keepdims=True)
-                context[block] = (scores @ qkv[2, block]).transpose(0, 2, 1, 3)
-            context = context.reshape(rows * width, self.dims)
-            x = _layer_norm(context @ layer.out + layer.out_bias + x, *layer.norm1, self._eps)
-            x = self._feed_forward(x, layer)
-        x = x.reshape(rows, width, self.dims)
+                scores *= np.reciprocal(scores.sum(axis=-1, keepdims=True))
+                np.matmul(scores, qkv[2, block], out=attended[block])
+            mixed = context @ layer.out
+            mixed += layer.out_bias
+            mixed += x
+            x = self._feed_forward(_layer_norm(mixed, *layer.norm1, self._eps), layer)
+        x = x[:tokens].reshape(rows, width, self.dims)
         if padded:
-            pooled = np.einsum("rt,rtd->rd", mask.astype(np.float32), x)
-        else:
-            pooled = x.sum(axis=1)
-        return pooled, mask.sum(axis=1)
+            return np.einsum("rt,rtd->rd", mask.astype(np.float32), x), mask.sum(axis=1)
+        return x.sum(axis=1), np.full(rows, width)
 
     def _feed_forward(self, x: np.ndarray, layer: _Layer) -> np.ndarray:
         """LayerNorm(x + GELU(x W_1) W_2), a block of rows at a time so the wide GELU stays in cache."""
@@ -351,8 +365,9 @@ def _arrange(tensors: dict[str, np.ndarray], config: dict) -> tuple[dict, list[_
 
     embeddings = {
         "word": get("embeddings.word_embeddings.weight", config["vocab_size"], hidden),
-        "position": get("embeddings.position_embeddings.weight", config["max_position_embeddings"], hidden),
-        "segment": get("embeddings.token_type_embeddings.weight", config["type_vocab_size"], hidden)[0],
+        # Every token is in segment 0: its embedding is added to every position's once, here.
+        "position_segment": (get("embeddings.position_embeddings.weight", config["max_position_embeddings"], hidden)
+                             + get("embeddings.token_type_embeddings.weight", config["type_vocab_size"], hidden)[0]),
         "norm": norm("embeddings.LayerNorm"),
     }
     if config["max_seq_length"] > config["max_position_embeddings"]:

@@ -64,6 +64,14 @@ def test_a_batch_gives_what_one_by_one_gives(encoder, batch_size):
     np.testing.assert_allclose(encoder.encode(texts, batch_size=batch_size), alone, atol=1e-6)
 
 
+@pytest.mark.parametrize("words", range(1, 9))  # 3 to 10 token rows: every remainder of ROW_MULTIPLE
+def test_rows_added_for_the_matrix_products_change_no_vector(encoder, monkeypatch, words):
+    text = " ".join(["pain"] * words)
+    padded = encoder.encode([text, "is botox safe for migraine"])
+    monkeypatch.setattr(encoder_module, "ROW_MULTIPLE", 1)
+    np.testing.assert_allclose(padded, encoder.encode([text, "is botox safe for migraine"]), atol=1e-6)
+
+
 def test_the_order_of_texts_is_kept(encoder):
     texts = ["a long question about what chronic pain means for my daily life", "pain", "is botox safe"]
     np.testing.assert_allclose(encoder.encode(texts[::-1]), encoder.encode(texts)[::-1], atol=1e-6)
