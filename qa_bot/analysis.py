@@ -2,7 +2,9 @@
 
 Everything here works with NLTK's code alone, no downloaded NLTK data: a tokenizer made of string
 methods, the Snowball stemmer, and a Punkt sentence splitter given its abbreviations up front
-instead of a trained model. The stop-word list is scikit-learn's.
+instead of a trained model. The stop-word list is scikit-learn's. Both libraries' parts are loaded
+without their packages (lean_imports.py): answering a question never imports NLTK or scikit-learn
+whole.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ import hashlib
 import unicodedata
 from functools import lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 from . import patterns
+from .lean_imports import nltk_modules, sklearn_stop_words
+
+_snowball, _punkt = nltk_modules("nltk.stem.snowball", "nltk.tokenize.punkt")
+ENGLISH_STOP_WORDS = sklearn_stop_words()
 
 # Words that carry meaning in a health question even though general stop-word lists drop them.
 KEEP_WORDS = frozenset({"back", "neck", "never", "not", "no", "fire", "full", "bottom", "top"})
@@ -110,7 +112,7 @@ def _stem(word: str) -> str:
     return _STEMMER.stem(word)
 
 
-_STEMMER = SnowballStemmer("english")
+_STEMMER = _snowball.SnowballStemmer("english")
 
 
 # The most text Punkt is given at once, and so the longest sentence. NLTK's Punkt runs a whole text
@@ -122,7 +124,7 @@ MAX_SENTENCE_CHARS = 2_000
 SENTBREAK_CACHE = 65_536
 
 
-class _Splitter(PunktSentenceTokenizer):
+class _Splitter(_punkt.PunktSentenceTokenizer):
     """Punkt, deciding each distinct context of a candidate break once: with fixed parameters the
     verdict depends on that context alone, and text that repeats itself ("1. 2. 3. ...") is common
     in what makes Punkt slow."""
@@ -132,8 +134,8 @@ class _Splitter(PunktSentenceTokenizer):
         return super().text_contains_sentbreak(text)
 
 
-def _sentence_splitter() -> PunktSentenceTokenizer:
-    params = PunktParameters()
+def _sentence_splitter() -> _punkt.PunktSentenceTokenizer:
+    params = _punkt.PunktParameters()
     params.abbrev_types = set(ABBREVIATIONS)
     return _Splitter(params)
 

@@ -36,7 +36,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
-from markdown_it import MarkdownIt
 
 from .errors import CorpusError
 
@@ -342,7 +341,9 @@ def _credits(heading: str) -> bool:
     return " ".join(heading.casefold().rstrip(":").split()) in NOT_CITED_HEADINGS
 
 
-def _markdown() -> MarkdownIt:
+def _markdown():
+    from markdown_it import MarkdownIt  # here: reading articles only (answering from an index never parses one)
+
     return MarkdownIt("commonmark").enable("table")
 
 

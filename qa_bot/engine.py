@@ -1,4 +1,4 @@
-"""The retrieval engine: scikit-learn TF-IDF machinery over any list of documents.
+"""The retrieval engine: TF-IDF (or BM25) postings over any list of documents, fitted with scikit-learn.
 
 Usable on its own::
 
@@ -38,7 +38,9 @@ scores it with the same formulas, ``holding`` says which documents hold a term, 
 ``text_scores`` compares the bag with other texts (an answer's sentences) the way a tf-idf query
 is compared with documents. These formulas live here only.
 
-On disk the engine is plain arrays (``.npy``) and a JSON list of terms: no pickle.
+On disk the engine is plain arrays (``.npy``) and a JSON list of terms: no pickle. Only
+:meth:`Engine.build` uses scikit-learn and SciPy (imported there: together they take over a second
+to import); a loaded engine answers with numpy alone.
 """
 
 from __future__ import annotations
@@ -52,8 +54,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from .analysis import Analyzer
 
@@ -75,22 +75,37 @@ class Terms(NamedTuple):
     weights: np.ndarray  # sublinear tf-idf weights, L2-normalised (float32): the tfidf query vector
 
 
+class Postings(NamedTuple):
+    """The terms x documents weights w(t, d) above, as compressed sparse rows: term ``j``'s documents
+    are ``indices[indptr[j]:indptr[j + 1]]``, ascending, with weights ``data`` at the same places."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+    @classmethod
+    def of(cls, matrix) -> "Postings":
+        """From a SciPy terms x documents matrix (at build time)."""
+        matrix = matrix.tocsr().astype(np.float32)
+        if not matrix.has_sorted_indices:  # readers binary-search a term's documents
+            matrix.sort_indices()
+        return cls(matrix.data, matrix.indices, matrix.indptr, matrix.shape)
+
+
 class Engine:
     """A fitted index over documents. Build with :meth:`build`, reopen with :meth:`load`."""
 
-    def __init__(self, vectorizer: TfidfVectorizer, postings: sparse.csr_matrix, ids: list[str], params: dict):
-        self.vectorizer_ = vectorizer  # also scores sentences for answers: sublinear tf-idf, L2 norm
-        if not postings.has_sorted_indices:  # readers may binary-search a term's documents
-            postings = postings.copy()
-            postings.sort_indices()
-        self.postings_ = postings  # terms x documents: the weights w(t, d) above
+    def __init__(self, analyzer: Analyzer, vocabulary: dict[str, int], idf: np.ndarray, postings: Postings,
+                 ids: list[str], params: dict):
+        self.analyzer_ = analyzer
+        self.vocabulary_ = vocabulary  # index term -> its row in the postings
+        self.postings_ = postings
         self.ids_ = ids
         self.params = params
-        # A loaded vectorizer is never fitted: its vocabulary is the one it was given.
-        self.vocabulary_ = getattr(vectorizer, "vocabulary_", None) or vectorizer.vocabulary
+        self.idf_ = np.asarray(idf, dtype=np.float32)  # smoothed idf per term: 1 + ln((1 + n) / (1 + df))
         # The largest weight a term can add to a document: the bm25 scores' divisor.
-        self.term_max_ = (vectorizer.idf_ - 1) * (params.get("k1", 0) + 1)
-        self._idf = np.asarray(vectorizer.idf_, dtype=np.float32)
+        self.term_max_ = (self.idf_ - 1) * (params.get("k1", 0) + 1)
 
     @classmethod
     def build(cls, records: Iterable[Mapping], analyzer: Analyzer | None = None, title_weight: float | None = None,
@@ -114,16 +129,21 @@ class Engine:
             texts.append(" ".join([rec.get("text") or ""] + [title] * title_weight))
         if not ids:
             raise ValueError("cannot build an index from no documents")
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float32)
         try:
             matrix = vectorizer.fit_transform(texts)
         except ValueError:  # every document was empty or only stop words
             raise ValueError("no document has any indexable words") from None
         params = {"title_weight": title_weight, "sublinear_tf": True, "norm": "l2", "analyzer": analyzer.params()}
-        return cls(vectorizer, matrix.T.tocsr(), ids, params)
+        return cls(analyzer, vectorizer.vocabulary_, vectorizer.idf_, Postings.of(matrix.T), ids, params)
 
     @classmethod
     def _build_bm25(cls, records, analyzer, title_weight, k1, b, progress) -> "Engine":
+        from scipy import sparse
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
         records = list(records)
         if not records:
             raise ValueError("cannot build an index from no documents")
@@ -148,11 +168,8 @@ class Engine:
         tf.data = (idf[tf.indices] - 1) * tf.data * (k1 + 1) / (tf.data + k1)
         tf.eliminate_zeros()  # terms in every document weigh 0
 
-        vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, vocabulary=counter.vocabulary_,
-                                     dtype=np.float32)
-        vectorizer.idf_ = idf
         params = {"weighting": "bm25", "k1": k1, "b": b, "title_weight": title_weight, "analyzer": analyzer.params()}
-        return cls(vectorizer, tf.T.tocsr().astype(np.float32), ids, params)
+        return cls(analyzer, counter.vocabulary_, idf, Postings.of(tf.T), ids, params)
 
     @property
     def weighting(self) -> str:
@@ -168,11 +185,11 @@ class Engine:
 
     @property
     def analyzer(self) -> Analyzer:
-        return self.vectorizer_.analyzer
+        return self.analyzer_
 
     def idf(self) -> dict[str, float]:
         """Each index term's smoothed idf, ``1 + ln((1 + n) / (1 + df))``."""
-        return {t: float(self._idf[j]) for t, j in self.vocabulary_.items()}
+        return {t: float(self.idf_[j]) for t, j in self.vocabulary_.items()}
 
     def terms(self, words: Iterable[str]) -> Terms:
         """The index terms among ``words`` (analysed already; others are passed over) as a bag,
@@ -188,7 +205,7 @@ class Engine:
         if not ids:
             return Terms([], [], np.zeros(0, dtype=np.float32))
         n = [counts[j] for j in ids]
-        w = (1.0 + np.log(n)) * self._idf[ids]
+        w = (1.0 + np.log(n)) * self.idf_[ids]
         # np.linalg.norm(w) is exactly this (the square root of w.w), less its overhead.
         return Terms(ids, n, (w / math.sqrt(w.dot(w))).astype(np.float32))
 
@@ -226,15 +243,17 @@ class Engine:
         at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)  # binary search: no set of a long list
         return {row for row, here in zip(rows, (docs[at] == rows).tolist()) if here}
 
-    def text_rows(self, texts: list[str]) -> sparse.csr_matrix:
-        """Other texts (an answer's candidate sentences) as L2-normalised sublinear tf-idf rows."""
-        return self.vectorizer_.transform(texts).tocsr()
+    def text_rows(self, texts: list[str]) -> list[Terms]:
+        """Other texts (an answer's candidate sentences) as bags of index terms, each weighted and
+        L2-normalised as :meth:`terms` weights a query (sublinear tf-idf; words not in the index
+        are left out)."""
+        return [self.terms(self.analyzer_(text)) for text in texts]
 
-    def text_scores(self, rows: sparse.csr_matrix, terms: Terms) -> np.ndarray:
+    def text_scores(self, rows: list[Terms], terms: Terms) -> np.ndarray:
         """The cosine of each of :meth:`text_rows` with a bag of terms."""
-        vector = np.zeros(rows.shape[1], dtype=np.float32)
-        vector[terms.ids] = terms.weights
-        return rows @ vector
+        query = dict(zip(terms.ids, terms.weights.tolist()))
+        return np.array([sum(query.get(j, 0.0) * w for j, w in zip(row.ids, row.weights.tolist())) for row in rows],
+                        dtype=np.float32)
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` best documents as ``(id, score)``, best first; documents scoring 0 are left out."""
@@ -269,8 +288,8 @@ class Engine:
         np.save(folder / "postings_data.npy", p.data)
         np.save(folder / "postings_indices.npy", p.indices)
         np.save(folder / "postings_indptr.npy", p.indptr)
-        np.save(folder / "idf.npy", self.vectorizer_.idf_.astype(np.float32))
-        terms = self.vectorizer_.get_feature_names_out().tolist()
+        np.save(folder / "idf.npy", self.idf_)
+        terms = sorted(self.vocabulary_, key=self.vocabulary_.get)
         (folder / "terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
         (folder / "ids.json").write_text(json.dumps(self.ids_, ensure_ascii=False), encoding="utf-8")
 
@@ -287,18 +306,13 @@ class Engine:
         ids = _strings(folder / "ids.json")
         data = _array(folder / "postings_data.npy", "f")
         indices = _array(folder / "postings_indices.npy", "iu")
+        if indices.dtype.kind == "u":  # np.bincount takes signed document numbers only
+            indices = indices.astype(np.int64)
         indptr = np.array(_array(folder / "postings_indptr.npy", "iu"))
         idf = np.array(_array(folder / "idf.npy", "f"))
         _check_fit(terms, ids, data, indices, indptr, idf)
-        postings = sparse.csr_matrix((data, indices, indptr), shape=(len(terms), len(ids)))
-        vectorizer = TfidfVectorizer(
-            analyzer=analyzer or Analyzer(),
-            sublinear_tf=params.get("sublinear_tf", True),
-            vocabulary={t: i for i, t in enumerate(terms)},
-            dtype=np.float32,
-        )
-        vectorizer.idf_ = idf
-        return cls(vectorizer, postings, ids, params)
+        postings = Postings(data, indices, indptr, (len(terms), len(ids)))
+        return cls(analyzer or Analyzer(), {t: i for i, t in enumerate(terms)}, idf, postings, ids, params)
 
 
 def _strings(path: Path) -> list[str]:
@@ -339,6 +353,12 @@ def _check_fit(terms, ids, data, indices, indptr, idf) -> None:
                          f"postings_indptr.npy expects {indptr[-1]:,}")
     if len(indices) and (indices.min() < 0 or indices.max() >= len(ids)):
         raise ValueError(f"postings_indices.npy has document numbers outside 0..{len(ids) - 1}")
+    # Each term's documents ascending (readers binary-search them): no step down within a list.
+    steps = np.diff(indices.astype(np.int64)) > 0
+    starts = indptr[1:-1]
+    steps[starts[(starts > 0) & (starts < len(indices))] - 1] = True  # a new list may start lower
+    if not steps.all():
+        raise ValueError("postings_indices.npy lists a term's documents out of order")
     if not (np.isfinite(idf).all() and np.isfinite(data).all()):
         raise ValueError("idf.npy or postings_data.npy holds a value that is not a finite number")
 

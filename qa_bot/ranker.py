@@ -48,7 +48,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from scipy import sparse
 
 from .analysis import sentence_spans
 from .budget import NO_DEADLINE, Deadline
@@ -287,7 +286,7 @@ class Ranker:
         spans, texts, vectors = self._sentences(row)
         return spans, texts, self.engine.text_scores(vectors, terms)
 
-    def _split(self, row: int) -> tuple[list[tuple[int, int]], list[str], sparse.csr_matrix]:
+    def _split(self, row: int) -> tuple[list[tuple[int, int]], list[str], list[Terms]]:
         """A section's sentence spans, texts and tf-idf rows (cached per section by ``_sentences``)."""
         text = self.sections[row].text
         spans = sentence_spans(text)

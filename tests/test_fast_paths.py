@@ -86,7 +86,7 @@ def test_coverage_of_short_and_long_posting_lists_alike(bot, monkeypatch, dev_ca
 def test_scores_as_the_postings_weighted_one_term_at_a_time(bot, dev_cases):
     eng = bot.index.engine
     p = eng.postings_
-    idf = np.asarray(eng.vectorizer_.idf_, dtype=np.float32)
+    idf = eng.idf_
     for case in dev_cases:
         reading = bot.reader.read(case["question"])
         terms = [eng.vocabulary_[t] for t in reading.terms + reading.expansions]

@@ -1,0 +1,77 @@
+"""The few parts of NLTK and scikit-learn that answering uses, loaded without their packages.
+
+``import nltk`` runs ``nltk/__init__.py``, which imports nearly all of NLTK and with it SciPy's
+statistics and scikit-learn: about 2 s, to get a stemmer and a sentence splitter whose own modules
+take milliseconds. ``import sklearn`` alone takes over a second, for a list of stop words. So:
+
+- :func:`nltk_modules` imports NLTK's own modules (the source of truth stays NLTK's code) with
+  bare stand-ins for the packages above them (``nltk``, ``nltk.stem``, ``nltk.tokenize``) and for
+  ``nltk.corpus`` (whose ``stopwords`` the Snowball stemmer reads only with
+  ``ignore_stopwords=True``). The stand-ins and every ``nltk`` module loaded through them are then
+  taken out of ``sys.modules``: the caller keeps private copies, and a later ``import nltk`` (index
+  building) gets NLTK as usual.
+- :func:`sklearn_stop_words` runs scikit-learn's stop-word module file, which imports nothing.
+
+Either falls back to the ordinary import if NLTK or scikit-learn is laid out differently.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+# The NLTK packages whose __init__ is skipped: they import most of NLTK.
+NLTK_PACKAGES = ("nltk", "nltk.stem", "nltk.tokenize")
+
+
+def nltk_modules(*names: str) -> list[ModuleType]:
+    """NLTK's modules ``names`` (like ``"nltk.stem.snowball"``), without the nltk package's imports."""
+    if "nltk" in sys.modules:  # imported in full already: nothing to save
+        return [importlib.import_module(name) for name in names]
+    try:
+        return _isolated(names)
+    except Exception:  # noqa: BLE001  another NLTK layout: import it the ordinary way
+        return [importlib.import_module(name) for name in names]
+
+
+def _isolated(names) -> list[ModuleType]:
+    root = Path(_package_folder("nltk"))
+    stand_ins = {}
+    for name in NLTK_PACKAGES:
+        package = ModuleType(name)
+        package.__path__ = [str(root.joinpath(*name.split(".")[1:]))]
+        stand_ins[name] = package
+    corpus = stand_ins["nltk.corpus"] = ModuleType("nltk.corpus")
+    corpus.stopwords = None  # only SnowballStemmer(..., ignore_stopwords=True) reads it
+    before = set(sys.modules)
+    sys.modules.update(stand_ins)
+    try:
+        return [importlib.import_module(name) for name in names]
+    finally:
+        for name in set(sys.modules) - before | set(stand_ins):
+            if name.split(".")[0] == "nltk":
+                sys.modules.pop(name, None)
+
+
+def sklearn_stop_words() -> frozenset[str]:
+    """scikit-learn's ``ENGLISH_STOP_WORDS``, read from its module file without importing scikit-learn."""
+    try:
+        path = Path(_package_folder("sklearn")) / "feature_extraction" / "_stop_words.py"
+        spec = importlib.util.spec_from_file_location("_qa_bot_sklearn_stop_words", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return frozenset(module.ENGLISH_STOP_WORDS)
+    except Exception:  # noqa: BLE001  another layout: import it the ordinary way
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        return frozenset(ENGLISH_STOP_WORDS)
+
+
+def _package_folder(name: str) -> str:
+    spec = importlib.util.find_spec(name)  # finds, without importing
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"{name} is not installed as a package folder")
+    return spec.submodule_search_locations[0]

@@ -1,0 +1,61 @@
+"""Answering imports only what answering needs: NLTK's and scikit-learn's parts without their packages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from qa_bot import analysis
+from qa_bot.config import PROJECT_ROOT
+from qa_bot.index import open_index
+
+from conftest import CORPUS
+
+HEAVY = ("nltk", "sklearn", "scipy")
+
+
+def test_answering_from_a_saved_index_imports_no_fitting_machinery(config):
+    open_index(config.corpus, config.index_dir)  # built here: building uses scikit-learn
+    script = f"""
+import json, sys
+from qa_bot import Bot, load_config
+bot = Bot.from_config(load_config(corpus={str(config.corpus)!r}, index_dir={str(config.index_dir)!r}))
+answer = bot.ask("How does Botox work?")
+print(json.dumps({{"status": answer.status, "loaded": sorted({{m.split(".")[0] for m in sys.modules}} & set({HEAVY!r}))}}))
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_BOT_")}
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert result == {"status": "answered", "loaded": []}
+
+
+def test_the_lean_stemmer_is_nltks_and_stems_alike(corpus):
+    import nltk  # the whole package, after the lean copy was loaded: it still imports as usual
+    from nltk.stem.snowball import SnowballStemmer
+
+    assert hasattr(nltk, "word_tokenize")
+    full = SnowballStemmer("english")
+    words = {w for section in corpus.sections for w in analysis.Analyzer(stem=False).words(section.text)}
+    words |= {"generously", "dying", "skies", "news", "injections", "migraines", "cried", "happily", "ability"}
+    assert len(words) > 300
+    assert {w: analysis._STEMMER.stem(w) for w in words} == {w: full.stem(w) for w in words}
+    assert type(analysis._STEMMER).__module__ == "nltk.stem.snowball"
+
+
+def test_the_stop_words_are_scikit_learns():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    assert analysis.ENGLISH_STOP_WORDS == ENGLISH_STOP_WORDS and len(analysis.ENGLISH_STOP_WORDS) > 300
+
+
+def test_the_lean_sentence_splitter_splits_as_nltks_punkt():
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    text = (CORPUS / "botox-chronic-pain.md").read_text(encoding="utf-8") + "\nDr. Lee saw me at 3 p.m. today. It went well."
+    params = PunktParameters()
+    params.abbrev_types = set(analysis.ABBREVIATIONS)
+    assert analysis._SPLITTER.sentences_from_text(text) == PunktSentenceTokenizer(params).sentences_from_text(text)
