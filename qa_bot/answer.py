@@ -46,6 +46,7 @@ from .analysis import fold
 from .answerability import MAX_CITATIONS, decide
 from .budget import Deadline
 from .config import Config
+from .cues import answering
 from .errors import UsageError
 from .followup import Topics, Turn
 from .index import CorpusIndex, open_index
@@ -63,6 +64,10 @@ CONTROL = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 RERANK_CANDIDATES = 8
 # Record titles whose terms are kept (see Bot._title_terms).
 TITLE_CACHE_RECORDS = 4096
+# Passage choice: what a sentence with the words that answer this kind of question adds to its
+# cosine (about half a typical best sentence's), if its cosine is at least this share of the best.
+ANSWER_CUE = 0.25
+CUE_GATE = 0.3
 # A message holding several questions ("what is it? how is it treated? what does it cost?") is
 # answered part by part, for at most this many parts: each costs a ranking.
 MAX_PARTS = 4
@@ -275,7 +280,7 @@ class Bot:
         for c in decision.cited:
             deadline.check()
             section = self.index.sections[c.row]
-            passage, sentences = self._passage(c.row, ranking)
+            passage, sentences = self._passage(c.row, ranking, question)
             cited.append((Citation(section.article_title, section.title, section.url, passage, round(c.score, 4)),
                           sentences))
         return _Outcome("answered", "", cited, decision.reason)
@@ -310,10 +315,17 @@ class Bot:
             return None
         return frozenset(self.index.engine.analyzer(section.article_title))
 
-    def _passage(self, row: int, ranking: Ranking) -> tuple[str, list[str]]:
-        """The best sentences of a section for the question, and the contiguous passage holding them."""
+    def _passage(self, row: int, ranking: Ranking, question: str) -> tuple[str, list[str]]:
+        """The best sentences of a section for the question, and the contiguous passage holding them.
+
+        A sentence's weight is its cosine with the question's terms, plus ``ANSWER_CUE`` when it
+        has the words that answer this kind of question (cues.py: "Botox *can* reduce..." for "Can
+        Botox help...?") and shares enough of the question (``CUE_GATE`` of the best cosine)."""
         section = self.index.sections[row]
         spans, texts, scores = self.ranker.sentence_scores(row, ranking.terms)
+        words = self.index.engine.analyzer.words
+        cued = np.array(answering(words(question), [words(t) for t in texts]), dtype=bool)
+        scores = scores + ANSWER_CUE * (cued & (scores > 0) & (scores >= CUE_GATE * scores.max()))
         keep = max(1, min(self.config.max_answer_sentences, len(texts)))
         # The window of `keep` neighbouring sentences with the most weight, around the best sentence,
         # less sentences at either end that share no word with the question.

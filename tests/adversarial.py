@@ -22,7 +22,8 @@ from qa_bot import patterns, triage
 
 # The modules that read a patient's words (triage is a package: each of its modules).
 PATIENT_TEXT_MODULES = ("qa_bot.triage", *(f"qa_bot.triage.{m.name}" for m in pkgutil.iter_modules(triage.__path__)),
-                        "qa_bot.privacy", "qa_bot.analysis", "qa_bot.vocabulary", "qa_bot.answer")
+                        "qa_bot.privacy", "qa_bot.analysis", "qa_bot.vocabulary", "qa_bot.answer", "qa_bot.cues",
+                        "qa_bot.followup")
 
 
 def patient_text_modules() -> list:
