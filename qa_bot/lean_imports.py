@@ -1,18 +1,20 @@
-"""The few parts of NLTK and scikit-learn that answering uses, loaded without their packages.
+"""The few parts of NLTK, scikit-learn and limits that answering uses, loaded without their packages.
 
 ``import nltk`` runs ``nltk/__init__.py``, which imports nearly all of NLTK and with it SciPy's
 statistics and scikit-learn: about 2 s, to get a stemmer and a sentence splitter whose own modules
-take milliseconds. ``import sklearn`` alone takes over a second, for a list of stop words. So:
+take milliseconds. ``import sklearn`` alone takes over a second, for a list of stop words, and
+``import limits`` 0.13 s of CPU (its asyncio storage back-ends), for checking the syntax of a
+rate limit. So:
 
 - :func:`nltk_modules` imports NLTK's own modules (the source of truth stays NLTK's code) with
   bare stand-ins for the packages above them (``nltk``, ``nltk.stem``, ``nltk.tokenize``) and for
   ``nltk.corpus`` (whose ``stopwords`` the Snowball stemmer reads only with
-  ``ignore_stopwords=True``). The stand-ins and every ``nltk`` module loaded through them are then
-  taken out of ``sys.modules``: the caller keeps private copies, and a later ``import nltk`` (index
-  building) gets NLTK as usual.
+  ``ignore_stopwords=True``). The stand-ins and every module loaded through them are then taken out of ``sys.modules``: the
+  caller keeps private copies, and a later ``import nltk`` (index building) gets NLTK as usual.
+- :func:`parse_rate_limits` is ``limits.parse_many`` from ``limits/util.py``, loaded the same way.
 - :func:`sklearn_stop_words` runs scikit-learn's stop-word module file, which imports nothing.
 
-Either falls back to the ordinary import if NLTK or scikit-learn is laid out differently.
+Each falls back to the ordinary import if the library is laid out differently.
 """
 
 from __future__ import annotations
@@ -29,30 +31,40 @@ NLTK_PACKAGES = ("nltk", "nltk.stem", "nltk.tokenize")
 
 def nltk_modules(*names: str) -> list[ModuleType]:
     """NLTK's modules ``names`` (like ``"nltk.stem.snowball"``), without the nltk package's imports."""
-    if "nltk" in sys.modules:  # imported in full already: nothing to save
+    corpus = ModuleType("nltk.corpus")
+    corpus.stopwords = None  # only SnowballStemmer(..., ignore_stopwords=True) reads it
+    return _modules("nltk", NLTK_PACKAGES, {"nltk.corpus": corpus}, names)
+
+
+def parse_rate_limits(text: str) -> list:
+    """``limits.parse_many(text)``: raises ValueError unless ``text`` is like "20 per minute;200 per hour"."""
+    util, = _modules("limits", ("limits",), {}, ["limits.util"])
+    return util.parse_many(text)
+
+
+def _modules(top: str, packages, stand_ins: dict, names) -> list[ModuleType]:
+    if top in sys.modules:  # imported in full already: nothing to save
         return [importlib.import_module(name) for name in names]
     try:
-        return _isolated(names)
-    except Exception:  # noqa: BLE001  another NLTK layout: import it the ordinary way
+        return _isolated(top, packages, stand_ins, names)
+    except Exception:  # noqa: BLE001  another layout: import it the ordinary way
         return [importlib.import_module(name) for name in names]
 
 
-def _isolated(names) -> list[ModuleType]:
-    root = Path(_package_folder("nltk"))
-    stand_ins = {}
-    for name in NLTK_PACKAGES:
+def _isolated(top: str, packages, stand_ins: dict, names) -> list[ModuleType]:
+    root = Path(_package_folder(top))
+    stand_ins = dict(stand_ins)
+    for name in packages:
         package = ModuleType(name)
         package.__path__ = [str(root.joinpath(*name.split(".")[1:]))]
         stand_ins[name] = package
-    corpus = stand_ins["nltk.corpus"] = ModuleType("nltk.corpus")
-    corpus.stopwords = None  # only SnowballStemmer(..., ignore_stopwords=True) reads it
     before = set(sys.modules)
     sys.modules.update(stand_ins)
     try:
         return [importlib.import_module(name) for name in names]
     finally:
         for name in set(sys.modules) - before | set(stand_ins):
-            if name.split(".")[0] == "nltk":
+            if name.split(".")[0] == top:
                 sys.modules.pop(name, None)
 
 

@@ -7,13 +7,15 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from qa_bot import analysis
 from qa_bot.config import PROJECT_ROOT
 from qa_bot.index import open_index
 
 from conftest import CORPUS
 
-HEAVY = ("nltk", "sklearn", "scipy")
+HEAVY = ("nltk", "sklearn", "scipy", "limits")
 
 
 def test_answering_from_a_saved_index_imports_no_fitting_machinery(config):
@@ -44,6 +46,20 @@ def test_the_lean_stemmer_is_nltks_and_stems_alike(corpus):
     assert len(words) > 300
     assert {w: analysis._STEMMER.stem(w) for w in words} == {w: full.stem(w) for w in words}
     assert type(analysis._STEMMER).__module__ == "nltk.stem.snowball"
+
+
+def test_rate_limits_are_parsed_by_limits_own_code():
+    import limits
+
+    from qa_bot.lean_imports import parse_rate_limits
+
+    for text in ("20 per minute;200 per hour", "5/second", "1 per day, 3 per 2 hours"):
+        assert [str(item) for item in parse_rate_limits(text)] == [str(item) for item in limits.parse_many(text)]
+    for text in ("20 per minite", "lots", "per hour"):
+        with pytest.raises(ValueError):
+            parse_rate_limits(text)
+        with pytest.raises(ValueError):
+            limits.parse_many(text)
 
 
 def test_the_stop_words_are_scikit_learns():
