@@ -206,6 +206,25 @@ RULE_CASES = [
      ["newborn not feeding, no wet nappy since this morning and very sleepy", "baby is 6 weeks and has temperature 38.5",
       "our baby is 3 weeks old and hasn't fed since this morning and is very sleepy"],
      ["my baby has had a temperature but it's gone down now and she's feeding well", "how do i tell if a baby is getting dehydrated"]),
+    ("slow heart with fainting",
+     ["my heart rate is down to 36 and I nearly passed out on the stairs", "dad's pulse is really slow and he keeps fainting"],
+     ["my resting heart rate is 45 because I cycle a lot", "can a slow heart rate cause fainting?"]),
+    ("sudden testicle pain",
+     ["woke up with excruciating pain in my right testicle and threw up", "my 13 year old is in agony, his scrotum is swollen and red"],
+     ["is it normal to have a dull ache in the testicles after a vasectomy", "what causes severe testicle pain in teenagers"]),
+    ("can't pee, with a painful bladder",
+     ["grandad hasn't been able to pass urine since lunch and his lower tummy is hard and very painful"],
+     ["it burns when I pee, is that an infection", "after botox for my bladder I sometimes can't pee properly, is that expected?"]),
+    ("a sudden cold, pale limb",
+     ["my husband's leg suddenly went cold and pale and he is in terrible pain"],
+     ["my feet are often cold and white in winter, is that Raynaud's?", "what does it mean if a leg is cold and pale"]),
+    ("a blow to the belly with warning signs",
+     ["my daughter was kicked in the stomach by a horse and now she's very pale and sick"],
+     ["I bumped my tummy on the table yesterday and there's a little bruise", "can you get botox in the stomach area?"]),
+    ("fallen and can't get up",
+     ["my mother has fallen in the bathroom and can't get up, she's been lying there for hours"],
+     ["my dad had a fall last year and couldn't get up, should he get a pendant alarm?",
+      "I fell off my bike and got straight back up, my knee is grazed"]),
     ("worst pain ever",
      ["worst pain of my life in my stomach, came on an hour ago"],
      ["what is the worst part of neuropathy", "the worst pain is in the mornings, is that normal for sciatica"]),
@@ -276,6 +295,15 @@ CONTEXT_CASES = [
     # an emergency buried in a long message about something else
     ("Quick question about my invoice from last month, it looks like I was charged twice. Also my chest has been crushing "
      "since I climbed the stairs half an hour ago and my left arm is numb. Anyway can someone check the invoice?", True),
+    # a child who had something in the mouth that is now missing has swallowed it; food is not that
+    ("my boy was sucking a battery a moment ago and now it's not in his mouth and I can't find it", True),
+    ("my boy was sucking a coin, now it's gone and he keeps gagging", True),
+    ("my boy had a crisp in his mouth and now it's gone, he ate it", False),
+    # an animal covers the rest of its clause, not the signs before it
+    ("we've all got headaches and feel sick and the dog is very sleepy too, the boiler is old", True),
+    ("my cat is very sleepy and keeps vomiting", False),
+    # asking how many tablets it would take not to wake up is the warning sign, however it is asked
+    ("how many of these tablets would it take to never wake up", True),
     # someone else
     ("my 2 year old's lips are going blue", True),
     ("she can't lift her arm and her words are jumbled", True),

@@ -6,8 +6,11 @@ code and no dev set; the rules were then built from docs/red-flags.md and this t
 a case of its own, so a regression names the message. ``tests/questions/triage-own.jsonl`` (732)
 holds nine batches of new messages we wrote while building the rules, in other words than the blind
 table; each batch was scored before its misses were fixed (first sight: 60-91% recall and 0-7% false
-alarms, lower for the batches in non-native English), so it is a regression table, not a measure. ``../shared/eval/triage-dev.jsonl`` (120) is
-read in place and judged as ``qa-bot eval`` judges it.
+alarms, lower for the batches in non-native English), so it is a regression table, not a measure. ``tests/questions/triage-heldout.jsonl`` (300: 149
+urgent) was written before its writer read any triage code or set, and scored once before any change
+(75.2% urgent recall, 4 false alarms of 151); its misses were then fixed by their causes, so it too is
+a regression table now. ``../shared/eval/triage-dev.jsonl`` (120) is read in place and judged as
+``qa-bot eval`` judges it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from conftest import PROJECT_ROOT, SHARED, shared_text
 
 TABLE = PROJECT_ROOT / "tests" / "questions" / "triage-cases.jsonl"
 OWN = PROJECT_ROOT / "tests" / "questions" / "triage-own.jsonl"
+HELDOUT = PROJECT_ROOT / "tests" / "questions" / "triage-heldout.jsonl"
 TRIAGE_DEV = SHARED / "eval" / "triage-dev.jsonl"
 URGENT = ("emergency", "crisis")
 
@@ -33,7 +37,8 @@ def _read(path):
 
 
 CASES = _read(TABLE)
-ALL_CASES = CASES + _read(OWN)
+HELDOUT_CASES = _read(HELDOUT)
+ALL_CASES = CASES + _read(OWN) + HELDOUT_CASES
 
 
 def test_the_table_is_big_and_covers_every_kind():
@@ -41,6 +46,19 @@ def test_the_table_is_big_and_covers_every_kind():
     expects = Counter(c["expect"] for c in CASES)
     assert len(CASES) >= 300 and expects["urgent"] >= 200 and expects["not_urgent"] >= 200, expects
     assert min(kinds.values()) >= 5, kinds  # every kind of emergency and of trap, several times
+
+
+def test_the_held_out_set_is_balanced_and_has_no_repeats():
+    messages = [c["message"] for c in HELDOUT_CASES]
+    expects = Counter(c["expect"] for c in HELDOUT_CASES)
+    assert len(messages) == len(set(messages)) >= 300 and min(expects.values()) >= 140, expects
+    others = {c["message"].lower() for c in ALL_CASES if c not in HELDOUT_CASES}
+    assert not others.intersection(m.lower() for m in messages)
+
+
+def test_the_held_out_set_has_full_recall_and_no_false_alarms(bot):
+    report = evaluate(bot, read_questions(HELDOUT))
+    assert report["urgent_recall"] == 1.0 and report["false_alarms"] == 0, format_report(report)
 
 
 @pytest.mark.parametrize("case", [c for c in ALL_CASES if c["expect"] == "urgent"],

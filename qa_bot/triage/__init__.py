@@ -6,7 +6,7 @@ The design, one module a step:
 - text.py respells the message (contractions, text-speak, common misspellings) and finds its
   sentences and clauses;
 - rules.py holds the red flags from docs/red-flags.md in the order they are tried, organised by
-  kind in crisis.py, emergencies.py, infection.py, injuries.py, poisoning.py and maternity.py (signs
+  kind in crisis.py, emergencies.py, infection.py, injuries.py, poisoning.py, maternity.py and organs.py (signs
   several kinds share are in signs.py), each kind with its source: a rule is a sign that is an
   emergency on its own ("not breathing"), or a setting and a sign together ("hit his head" and "now
   very drowsy"), in lay words;

@@ -6,8 +6,9 @@ A sign counts unless its context says otherwise, and each context cue reaches on
   mild ("a bit of spotting", "slight wheeze") reaches a few words forward, within its clause;
 - a past event ("two years ago", "when she was 3", "after his stroke", "the doctor said it was
   anxiety"), a habit ("for years", "on and off", "I get a tight chest when...", "when he has a
-  seizure") or an animal ("my dog is having a seizure") covers its clause; a recovery ("stopped on
-  its own", "he's fine now", "coughed it straight up") covers what came before it in its sentence;
+  seizure") covers its clause, an animal ("my dog is having a seizure") the rest of its clause; a
+  recovery ("stopped on its own", "he's fine now", "coughed it straight up") covers what came before
+  it in its sentence;
 - a question about signs, causes, doses or side effects ("what are the signs of", "can botox cause",
   "how much paracetamol can I take", "can botox help", a fear of having it) covers the rest of its
   sentence; "is slurred speech a side effect of", and a closing "how common is that" or "will it
@@ -70,7 +71,7 @@ CUES = (
     _cue("denial", "negation",
          r"\b(?:no|not|never|without|none|nothing|nor|neither|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|haven't|"
          r"hasn't|hadn't|ain't|denies|denied)\b",
-         unless=r" (?:one|idea|matter|way|longer|sooner|doubt|clue|sure|later|wonder|kidding)\b"),
+         unless=r" (?:one|idea|matter|way|longer|sooner|doubt|clue|sure|later|wonder|kidding|sorry|wait|actually)\b"),
     _cue("mild", "mild",
          r"\b(?:mild|mildly|slight|slightly|a bit|a little|little bit|tiny|minor|small|a touch of|bit of|trace of|"
          r"streaks? of|specks? of|spots? of|flecks? of)\b"),
@@ -111,7 +112,7 @@ CUES = (
          r"\bfor (?:as long as|most of my life)\b"),
     _cue("recovered", "resolved",
          r"\b(?:fully |completely )?recovered\b", r"\bgot better\b", r"\bwent away\b", r"\bgone away\b",
-         r"\bstopped (?:on its own|by itself|after|within)\b", r"\bstopped now\b", r"\bsettled (?:down|now)?\b",
+         r"\bstopped (?:on its own|by itself|after|within|when|once|with)\b", r"\bstopped now\b", r"\bsettled (?:down|now)?\b",
          r"\bcleared up\b", r"\bresolved\b", r"\bback to normal\b",
          r"\b(?:i'm|i am|he's|he is|she's|she is|they're|they are|i feel|feel|feels|seems|seemed) (?:totally |completely |"
          r"absolutely |perfectly |now )?(?:fine|ok|okay|well|alright|all right)\b",
@@ -125,7 +126,9 @@ CUES = (
          r"warning|key|possible|long[- ]term|real|other) )*(?:signs?|symptoms?|red flags?|risks?|side[- ]effects?|causes?|"
          r"chances?|odds|treatments?|difference|differences|dangers?|effects?|complications?|rules?|limit|maximum|max|"
          r"toxic|lethal|safe|best way|plan|point of (?:botox|the|it|this|having|getting))\b",
-         r"\bwhat exactly is\b", r"\bdoes (?:that|this|it) mean\b",
+         r"\bwhat exactly is\b", r"\bwhat (?:causes|caused|could cause|can cause|might cause|would cause)\b", r"\b(?:which|what) (?:signs?|symptoms?)\b",
+         r"\bwhat (?:counts|is classed|is considered|is classified|would count) as\b",
+         r"\b(?:protocols?|policy|policies|procedures?|guidelines?) (?:for|on|about|in case of)\b", r"\bdoes (?:that|this|it) mean\b",
          r"\bwhat (?:does|do|did) [^.?!]{0,80}\b(?:mean|look like|feel like|stand for|involve)\b",
          r"\bwhat (?:happens|would happen|will happen|could happen|happened) (?:if|when|to|in|during|after)\b",
          r"\bwhat to do (?:if|when|in case|about|for|with)\b",
@@ -236,6 +239,12 @@ class Context:
         start, end = self.layout.clause(pos)
         return any(start <= a < end for a, _ in self.cues.get(kind, ()))
 
+    def _before_in_clause(self, kind: str, pos: int) -> bool:
+        """A cue of ``kind`` earlier in the clause of ``pos`` ("the cat is sleepy" says nothing of the
+        headaches before it)."""
+        start = self.layout.clause(pos)[0]
+        return any(start <= a <= pos for a, _ in self.cues.get(kind, ()))
+
     def _now(self) -> bool:
         return "now" in self.cues
 
@@ -293,6 +302,7 @@ class Context:
             return False
         if t.setting:
             return True
-        return not (self._framed(start) or self._in_clause("past", start) or self._in_clause("animal", start)
+        return not ((not t.asked and self._framed(start)) or self._in_clause("past", start)
+                    or self._before_in_clause("animal", start)
                     or (not t.ongoing and self._in_clause("habit", start)) or self._mild(start)
                     or (not t.lasting and self._recovered(start)))

@@ -39,7 +39,14 @@ WANTS_TO_DIE = thought(
     rf"\b(?:take|taking|swallow|swallowing|took|taken|have|got|will take|'ll take) all (?:of )?{POSS} (?:pills|tablets|meds|"
     r"medication|painkillers|insulin)\b", r"\bkms\b", r"\bunalive\w*",
     r"\b(?:i'm|i am) (?:so )?done with (?:life|living)\b",
-    r"\bwhat(?:'s| is) the point (?:of|in) (?:living|life|going on|carrying on|being alive|being here)\b")
+    r"\bwhat(?:'s| is) the point (?:of|in) (?:living|life|going on|carrying on|being alive|being here)\b",
+    r"\bthe (?:night|day) (?:i|he|she) (?:end it|end it all|die|do it|kill (?:my|him|her)self)\b",
+    r"\b(?:i'll|i will|i'm going to|i am going to|going to) end it (?:tonight|today|now|all|soon|this week)\b",
+    r"\bhad enough of (?:life|living|being alive|this life)\b",
+    # "do something stupid" tonight: an indirect way of saying it (docs/red-flags.md section 19)
+    r"\bdo something (?:stupid|drastic|silly) (?:to (?:my|him|her)self|tonight|today|now)\b",
+    r"\b(?:scared|afraid|worried|frightened|feel like|feel as if) (?:that )?(?:i'm|i am|i'll|i will|i might|he'll|she'll|"
+    r"he might|she might|he's|she's) (?:going to |gonna )?do something (?:stupid|drastic)\b")
 NOT_WANTING_TO_LIVE = thought(
     "no reason to live",
     r"\b(?:don't|do not|no longer|doesn't|does not|never) (?:want|wants|wish|wishes) (?:to )?(?:live|be alive|be here|wake up|"
@@ -104,9 +111,17 @@ SELF_HARM = thought(
     r"\bscratched (?:my|his|her) (?:arms?|skin|legs?) (?:till|until) (?:they|it) bled\b",
     rf"\bto (?:hurt|harm|punish) {SELF}\b", r"\b(?:with|holding|got|have) (?:a|the|my) (?:razor|blade)\b",
     r"\b(?:thinking|think|thoughts) (?:about|of) (?:cutting|self[- ]?harm\w*|hurting myself|harming myself|burning myself)\b")
+# Asking how many tablets it would take not to wake up is the warning sign itself, however it is asked.
+HOW_MANY_TO_DIE = thought(
+    "asking how much would kill",
+    r"\bhow (?:many|much)\b (?:[\w']+ ){0,8}(?:would it take|does it take|will it take|would i need|do i need|should i take|"
+    r"would kill|to take) (?:[\w']+ ){0,2}(?:to )?(?:not wake up|never wake up|die|kill (?:me|myself)|end (?:it|my life))\b",
+    r"\b(?:enough|how many|how much) (?:[\w']+ ){0,6}to (?:not wake up|never wake up|kill myself|end my life)\b",
+    asked=True, absence=True)
 # Taking too much on purpose is a crisis as well as an emergency: both replies, crisis line first.
 ON_PURPOSE = term("on purpose", r"\b(?:on purpose|deliberately|intentionally|to end it|to die|to not wake up)\b")
 
 CRISIS = rule("crisis",
-"suicidal thoughts", WANTS_TO_DIE, NOT_WANTING_TO_LIVE, NO_POINT_GOING_ON, PLAN_OR_MEANS, GOODBYES)
+"suicidal thoughts", WANTS_TO_DIE, NOT_WANTING_TO_LIVE, NO_POINT_GOING_ON, PLAN_OR_MEANS, GOODBYES,
+              HOW_MANY_TO_DIE)
 SELF_HARM_NOW = rule("crisis", "self-harm", SELF_HARM)

@@ -84,7 +84,7 @@ VISION_LOST = term(
     r"\b(?:vision|sight|eyesight) (?:has |is |just |suddenly )*(?:gone|went|going) (?:black|dark|blank)\b",
     r"\bsudden(?:ly)? (?:[\w']+ )?(?:double|blurred|blurry) vision\b", r"\bsudden(?:ly)? (?:can't|cannot) see\b",
     r"\b(?:can't|cannot) see (?:out of|from|anything|at all)\b", r"\bgone blind\b", r"\bsudden(?:ly)? blind\b",
-    r"\b(?:dark |black )?(?:curtain|shadow|veil) (?:coming |came |is coming |moving |spreading |has come )?(?:across|over|"
+    r"\b(?:dark |black )?(?:curtain|shadow|veil) (?:coming |came |come |comes |is coming |moving |spreading |has come )?(?:across|over|"
     r"down)\b",
     r"\bdark curtain\b")
 BLURRED = term("double or blurred vision", r"\b(?:double|blurred|blurry|cloudy) vision\b", r"\bseeing double\b",
@@ -120,7 +120,7 @@ CHEST_PAIN = term(
     r"very |really )?(?:tight|heavy|burning|sore|painful|killing)|feels? (?:(?:very|really|so|a bit|quite|weird|"
     r"all) )*(?:tight|heavy|crushed|crushing|squeezed|squeezing|burning|weird|strange|like))\b",
     r"\b(?:pain|pains|pressure|tightness|weight|squeezing|heaviness|burning|crushing|discomfort|ache|band|vice) (?:in|on|"
-    r"across|around|of|through) (?:the |my |his |her |their )?(?:middle of (?:the |my |his |her )?|centre of (?:my |the |"
+    r"across|around|round|of|through) (?:the |my |his |her |their )?(?:middle of (?:the |my |his |her )?|centre of (?:my |the |"
     r"his |her )?|center of (?:my |the |his |her )?)?chest\b",
     r"\b(?:tight|heavy|crushing|sore|painful|tightening) chest\b", r"\bcrushing (?:pain|feeling)\b",
     r"\bheart pains?\b",
@@ -155,6 +155,16 @@ HEART_ATTACK = rule("emergency", "heart attack", CHEST_PAIN, HEART_NAMED, ANGINA
 # The ACEP warning signs (docs/red-flags.md, cross-cutting lists): a fast heartbeat at rest with
 # breathlessness or faintness.
 RACING_HEART = rule("emergency", "racing heart with faintness", (FAST_HEART, one_of(FAINT, BREATHLESS, COLLAPSED)))
+# ... and a very slow heartbeat with fainting, breathlessness or chest pain (docs/red-flags.md section
+# 26: NICE on symptomatic bradycardia; emergency care for fainting or chest pain).
+SLOW_HEART = term("slow heartbeat",
+                  r"\b(?:pulse|heart ?rate|heartbeat|heart) (?:is |has been |keeps )?(?:going |beating |dropping |dropped )?(?:(?:very|"
+                  r"really|so|dangerously|super|too) )?(?:slow|slowly|low)\b",
+                  r"\b(?:pulse|heart ?rate|heartbeat) (?:is |was |has |keeps )?(?:of |at |down to |dropped to |dropping to |around |"
+                  r"about |only |just |like )?(?:[1-3]\d|4[0-4])(?: ?bpm)?\b")
+FAINTING = term("fainting", r"\b(?:fainting|faints|fainted|passing out|blacking out|passed out|blacked out)\b")
+SLOW_HEART_FAINTING = rule("emergency", "slow heart with fainting",
+                           (SLOW_HEART, one_of(FAINTING, FAINT, COLLAPSED, BREATHLESS, CHEST_PAIN)))
 
 # --- 3. Breathing difficulty, adults and children ------------------------------------------------------
 # docs/red-flags.md section 3: NHS "Shortness of breath" (copy at
@@ -374,7 +384,13 @@ SEIZURE_NOW = term(
     unless=r" of (?:coughing|laughter|laughing|rage|giggles|sneezing|pique|temper|jealousy)\b")
 FITTING = term("fitting", r"\bfitting\b",
                unless=r" (?:room|rooms|in|appointment|for|into|together|the|a|my|your|well|perfectly|nicely|service|of)\b")
-SEIZURE = rule("emergency", "seizure", SEIZURE_NOW, FITTING)
+# Over five minutes, or not stopping (Epilepsy Society: 999 if a seizure lasts more than 5 minutes).
+SEIZURE_LONG = term("a long seizure",
+                    r"\b(?:fitting|seizing|shaking|jerking|convulsing|twitching) (?:for|over) (?:more than |over |about |nearly |"
+                    r"almost )?(?:\d+|two|three|four|five|six|ten|a few|several) minutes\b",
+                    r"\b(?:fit|fitting|seizure|seizing|convulsion|convulsing)\b (?:[\w']+ ){0,3}(?:won't|will not|isn't|is not|not|"
+                    r"doesn't|does not|hasn't) (?:[\w']+ )?stop\w*", absence=True)
+SEIZURE = rule("emergency", "seizure", SEIZURE_NOW, FITTING, SEIZURE_LONG)
 
 # --- 9. Thunderclap headache -------------------------------------------------------------------------
 # docs/red-flags.md section 9: NHS "Headaches" (copy at http://outuk.com/content/general/gay-health/index.php?a=1&num=-117),
@@ -399,4 +415,4 @@ SUDDEN_HEADACHE = term(
     r"\b(?:grabbed|clutching|holding|clutched|grabbing) (?:her|his|my|their) head (?:[\w']+ ){0,2}(?:screaming|in agony|in pain|crying)\b")
 HEADACHE_EMERGENCY = rule("emergency", "sudden severe headache", WORST_HEADACHE, SUDDEN_HEADACHE)
 
-RULES = (STROKE, HEART_ATTACK, RACING_HEART, BREATHING, CHOKING, ANAPHYLAXIS, BLEEDING, UNCONSCIOUS, SEIZURE, HEADACHE_EMERGENCY)
+RULES = (STROKE, HEART_ATTACK, RACING_HEART, SLOW_HEART_FAINTING, BREATHING, CHOKING, ANAPHYLAXIS, BLEEDING, UNCONSCIOUS, SEIZURE, HEADACHE_EMERGENCY)

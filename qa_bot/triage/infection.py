@@ -61,6 +61,12 @@ INFECTION = term(
     r"vomiting|diarrhea and vomiting|vomiting and diarrhoea|vomiting and diarrhea)\b",
     r"\b(?:a|the|his|her|my) cut\b", r"\b(?:had|has|have|got) (?:a|the) cold\b",
     r"\bred (?:streaks|lines?) (?:going |spreading |running )?(?:up|along|from)\b",
+    # after a birth (UK Sepsis Trust: recently given birth), and a smelly discharge or wound
+    r"\b(?:gave birth|given birth|had (?:the|my|our) baby|delivered|had a c-section) (?:\d+|a few|two|three|four|five|six|ten) "
+    r"(?:days?|weeks?) ago\b",
+    r"\b(?:gave birth|given birth|had (?:the|my|our) baby|delivered) (?:last week|yesterday|this week|on \w+day)\b",
+    r"\b(?:postnatal|postpartum|post-natal|post-partum)\b",
+    r"\b(?:smelly|foul[- ]smelling|offensive|bad[- ]smelling|pus|green) (?:discharge|wound|lochia|bleeding)\b",
     setting=True)
 CHEMOTHERAPY = term("on chemotherapy", r"\b(?:chemo\w*|on treatment for (?:cancer|leukaemia|lymphoma))\b", setting=True)
 SEPSIS_SIGN = term(

@@ -89,7 +89,8 @@ SERIOUS_INJURY = term(
     r"\b(?:finger|thumb|toe|hand|arm|leg|foot)s? (?:has been |was |got |is )?(?:cut|chopped|ripped|torn|hanging) off\b",
     r"\bbones? (?:is |are )?(?:sticking|poking|coming|showing) (?:out|through)\b",
     r"\b(?:leg|arm|ankle|wrist|knee) (?:is |looks )?(?:bent|twisted|pointing) the wrong way\b",
-    r"\b(?:been |was |got )?(?:stabbed|shot)\b (?:in|with|by)\b", r"\b(?:gunshot|stab) wound\b", r"\bimpaled\b",
+    r"\b(?:been |was |got )?(?:stabbed|shot)\b (?:in|with|by)\b",
+    r"\b(?:stabbed|shot) (?:my|his|her|him|them|me|us)\b", r"\b(?:has been|have been|'s been|just been|got) (?:stabbed|shot)\b", r"\b(?:gunshot|stab) wound\b", r"\bimpaled\b",
     r"\b(?:fell|fallen|jumped) (?:from|off) (?:a |the )?(?:height|roof|balcony|scaffolding|building|cliff|bridge)\b")
 SERIOUS_INJURIES = rule("emergency", "serious injury", SERIOUS_INJURY)
 HEAD_HIT = term(
@@ -154,6 +155,8 @@ CHEMICAL = term(
     r"\b(?:got|splashed|spilt|spilled|sprayed|squirted|poured) (?:[\w']+ ){0,2}(?:bleach|acid|oven cleaner|drain cleaner|"
     r"caustic|chemicals?|lye|ammonia|cleaning (?:stuff|products?)|cement|lime) (?:[\w']+ ){0,3}(?:on|in|all over|"
     r"into) (?:my|his|her|their|the)\b",
+    r"\b(?:sprayed|splashed|doused|soaked|covered|drenched) (?:with|in|by) (?:[\w']+ ){0,2}(?:bleach|acid|oven cleaner|drain cleaner|"
+    r"caustic|chemicals?|lye|ammonia|pesticide|weed ?killer|cement)\b",
     r"\b(?:bleach|acid|chemical|oven cleaner|drain cleaner|cleaner|caustic|ammonia|lime|cement|alkali|"
     r"superglue) (?:[\w']+ ){0,4}(?:in|into) (?:my|his|her|their|the|your) eyes?\b")
 BURNS = rule("emergency",

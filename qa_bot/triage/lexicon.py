@@ -38,6 +38,8 @@ class Term:
       fiction, never by "last week" or a question about signs.
     - ``lasting``: feeling fine does not undo it (an overdose harms hours later, docs/red-flags.md 14).
     - ``ongoing``: a habit does not undo it ("I sometimes feel suicidal" is a crisis all the same).
+    - ``asked``: a question frame does not undo it (asking how many tablets it would take to not wake
+      up is itself the warning sign, docs/red-flags.md 19).
     - ``unless``: a match counts only where this pattern does not match right after it (RE2 has no
       look-ahead).
     - ``accept``: a check on the match that a pattern cannot state (a count of tablets, a reading).
@@ -50,6 +52,7 @@ class Term:
     setting: bool = False
     ongoing: bool = False
     lasting: bool = False
+    asked: bool = False
     unless: Pattern | None = None
     accept: Callable | None = None
 

@@ -51,16 +51,26 @@ PRE_ECLAMPSIA = term("vision problems or sudden swelling",
                      r"\bpain (?:just )?(?:below|under) (?:my|her) ribs\b")
 BAD_HEADACHE = term("a bad headache",
                     r"\b(?:bad|severe|terrible|awful|really bad|splitting|pounding|horrible) headache\b",
-                    r"\bheadache (?:that )?(?:won't|will not) go\b")
+                    r"\bheadache (?:that )?(?:won't|will not) (?:go|shift|ease|stop|budge|get better|clear)\b")
 BABY_COMING = term("the baby coming now", r"\b(?:the )?cord (?:is )?(?:hanging|coming|come|came) out\b", r"\bbaby (?:is )?(?:coming|crowning|coming out)(?: now| out)?\b",
                    r"\bhead is (?:out|coming|crowning)\b",
                    r"\b(?:can see the head|giving birth (?:now|in the car|at home))\b")
+# The cord felt or seen before the baby (cord prolapse), and labour starting before 37 weeks (UHB
+# "When to call the midwife", NHS Healthier Together).
+CORD = term("the cord coming first",
+            r"\bcord (?:is )?(?:in|inside|from|out of|coming out of|hanging out of|coming from) (?:my|her|the) (?:vagina|birth canal|"
+            r"fanny|private parts)\b",
+            r"\b(?:feel|felt|feeling|see|saw|seeing|can see|can feel) (?:[\w',]+ ){0,6}(?:a|the|like a) (?:umbilical )?cord\b",
+            r"\bcord prolapse\b")
+LABOUR = term("labour starting",
+              r"\bcontractions (?:every|coming|are coming|\d+ minutes apart|getting closer|getting stronger|regularly)\b",
+              r"\bregular contractions\b", r"\b(?:in|going into|gone into|went into|think i'm in) labou?r\b")
 PREGNANCY = rule(
     "emergency", "pregnancy emergency", BABY_COMING,
     (PREGNANT, one_of(HEAVY_BLEEDING, NO_MOVEMENTS, SEIZURE_NOW)),
     (PREGNANT, BLOOD, one_of(BELLY_PAIN, FAINT)),
     (PREGNANT, BELLY_PAIN, one_of(FAINT, COLLAPSED)),
-    (PREGNANT, WATERS, PRETERM),
+    (PREGNANT, WATERS, PRETERM), (PREGNANT, CORD), (PREGNANT, LABOUR, PRETERM),
     (PREGNANT, BAD_HEADACHE, one_of(PRE_ECLAMPSIA, FACE_SWELLING)), (PREGNANT, PRE_ECLAMPSIA, FACE_SWELLING))
 
 # --- the seriously ill or dehydrated small child --------------------------------------------------------
@@ -83,17 +93,19 @@ YOUNG_BABY = term("a baby under 3 months",
                   r"\b\d+ (?:weeks?|days?|months?) old\b",
                   r"\b(?:baby|son|daughter|he|she)(?:'s| is) (?:only )?\d+ (?:weeks?|days?)\b",
                   r"\bnewborn\b", setting=True, accept=_under_three_months)
-DEHYDRATION = term(
-    "a dehydration sign",
+DRY_NAPPIES = term(
+    "no wet nappies",
     r"\b(?:no|hasn't had a|not had a|haven't had a|hasn't had any|no wet) (?:wet )?(?:nappy|nappies)\b",
     r"\bnappies (?:are |have been )?dry\b",
-    r"\bdry nappies\b", r"\bsunken (?:soft spot|fontanelle|eyes)\b", r"\b(?:soft spot|fontanelle) (?:is )?sunken\b",
-    r"\bno tears\b",
-    r"\bdry (?:lips|mouth)\b", r"\byellow(?:ish)? skin\b", r"\bskin (?:looks |is )?yellow\w*")
+    r"\bdry nappies\b", absence=True)
+DEHYDRATION = term(
+    "a dehydration sign", r"\bsunken (?:soft spot|fontanelle|eyes)\b", r"\b(?:soft spot|fontanelle) (?:is )?sunken\b",
+    r"\b(?:no|without) tears\b",
+    r"\bdry (?:lips|mouth)\b", r"\byellow(?:ish)? skin\b", r"\bskin (?:looks |is )?yellow\w*", absence=True)
 NOT_FEEDING = term("not feeding",
                    r"\b(?:won't|refusing|refuses|refused|not|isn't|hasn't been|hasn't|hasn't had|not had|stopped|won't take "
                    r"(?:any|his|her)) (?:[\w']+ )?(?:feed\w*|fed|drink\w*|eat\w*|eaten|bottles?|milk)\b", absence=True)
 ILL_CHILD = rule("emergency", "seriously ill child",
-                 (BABY, AtLeast(2, (DEHYDRATION, NOT_FEEDING, VOMITING_ALL, DROWSY, NO_URINE, FLOPPY))), (YOUNG_BABY, FEVER))
+                 (BABY, AtLeast(2, (DRY_NAPPIES, DEHYDRATION, NOT_FEEDING, VOMITING_ALL, DROWSY, NO_URINE, FLOPPY))), (YOUNG_BABY, FEVER))
 
 RULES = (PREGNANCY, ILL_CHILD)

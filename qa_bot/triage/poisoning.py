@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .crisis import ON_PURPOSE
 from .emergencies import SEIZURE_NOW, SWALLOWING
-from .lexicon import one_of, rule, term
+from .lexicon import AtLeast, one_of, rule, term
 from .signs import (VOMITING_ALL, CHILD, COLLAPSED, CONFUSED, DROWSY, FAINT, FAST_HEART, FEVER, HARD_TO_WAKE, HEADACHE, NAUSEA,
                     NONSENSE, UNRESPONSIVE, VOMITING)
 
@@ -72,6 +72,7 @@ LOADS_OF_IT = term(
     r"handfuls?|the lot) of (?:it|them)\b", lasting=True)
 DOUBLE_DOSE = term("a double dose",
                    r"\b(?:took|taken|given|gave|had) (?:[\w']+ ){0,4}(?:twice|double|two doses|2 doses|an extra dose|extra doses?)\b",
+                   rf"\b(?:took|taken|given|gave|had|swallowed) (?:some |a few |more |two |2 )?extra (?:[\w']+ ){{0,2}}{MEDICINES}\b",
                    r"\bdouble (?:dose|dosed)\b")
 SLOW_PULSE = term("slow pulse or pinpoint pupils",
                   r"\b(?:pulse|heart ?rate|heartbeat|heart) (?:is )?(?:(?:very|really|so|dangerously) )?(?:slow|low|weak)\b",
@@ -81,7 +82,7 @@ EMPTY_PACKETS = term("empty packets around them",
 SWALLOWED_POISON = term(
     "swallowed something harmful",
     rf"\b(?:swallowed|swallow|swallows|ate|eat|eats|eaten|eating|drank|drink|drinks|drunk|drinking|chewed|chewing|licked|"
-    rf"sucked|sucking|got into|"
+    rf"sucked|sucking|bit into|bitten into|biting into|got into|"
     rf"gotten into|got hold of|had some|swallowing)\b (?:[\w']+ ){{0,5}}{POISONS}\b",
     r"\b(?:been|being|got|was|were) poisoned\b", r"\bpoisoned (?:him|her|them|my ?self)\b", lasting=True)
 CHILD_MEDICINES = term(
@@ -98,15 +99,91 @@ PARTY_DRUGS = term("took drugs", r"\b(?:took|taken|taking|had|done|did|snorted|s
                    r"(?:pills|something|drugs|mdma|ecstasy|molly|coke|cocaine|ketamine|speed|acid|lsd|spice|lines|pill|tab|"
                    r"tabs|pingers)\b (?:[\w']+ ){0,3}(?:at|from) (?:a |the )?(?:party|festival|club|rave|gig|night out)\b",
                    r"\b(?:mdma|ecstasy|molly|cocaine|ketamine|spice|speed|lsd|pingers)\b", setting=True)
+# A child who had something in the mouth that is now nowhere to be found has to be taken as having
+# swallowed it, and so has a child found with medicines open or missing. A battery, a magnet, a
+# medicine or a household product is an emergency even while the child seems well (Alder Hey, NHS
+# Healthier Together: they may cause no symptoms at first); another small object (a coin, a marble)
+# only with signs that it is stuck or went down the wrong way (coughing, gagging, drooling, not eating).
+SMALL_THINGS = (r"(?:batter(?:y|ies)|button batter(?:y|ies)|coin cells?|magnets?|coins?|marbles?|beads?|buttons?|earrings?|"
+                r"screws?|pins?|tacks?|small toys?|toy parts?|pieces? of (?:a )?toy|pen lids?|stones?|pebbles?)")
+DANGEROUS = rf"(?:{POISONS}|{MEDICINES}|vapes?|e-?cigs?|e-?cigarettes?)"
+IN_THE_MOUTH = term(
+    "had something in the mouth",
+    r"\b(?:put|puts|putting|popped|pops|stuck|sticks|shoved|had|has|having|holding|chewing|chewed|sucking|sucked|biting|bit|"
+    r"playing with) (?:[\w']+ ){0,7}(?:in|into|inside) (?:his|her|their|its|the) mouths?\b",
+    r"\b(?:leaked|went|spilled|spilt|squirted|got|dripped|sprayed|poured) (?:[\w']+ ){0,2}(?:in|into) (?:his|her|their|its) mouth\b",
+    rf"\b(?:sucking|sucked|chewing|chewed|biting|licking|mouthing) (?:on )?(?:a|an|the|one of|some|my|his|her|two) (?:[\w']+ ){{0,2}}"
+    rf"{SMALL_THINGS}\b", lasting=True)
+HARMFUL_IN_MOUTH = term(
+    "something harmful in the mouth",
+    rf"\b(?:{POISONS}|vapes?|e-?cigs?|e-?cigarettes?|(?:pills?|tablets?|capsules?|medicines?))\b (?:[\w']+ ){{0,4}}"
+    r"(?:in|into|inside) (?:his|her|their|its) mouth\b",
+    rf"\b(?:chewing|chewed|sucking|sucked|biting|bit|bitten|licking|licked) (?:on |into )?(?:[\w']+ ){{0,3}}(?:vapes?|"
+    r"e-?cigs?|e-?cigarettes?|batter(?:y|ies)|magnets?|(?:laundry|washing|dishwasher|liquid) (?:pods?|capsules?|tablets?|tabs?)|"
+    r"pods?)\b", lasting=True)
+NOW_MISSING = term(
+    "now it is missing",
+    r"\b(?:missing|gone|disappeared|vanished|not there|no longer there|nowhere to be (?:found|seen))\b",
+    r"\b(?:can't|couldn't|cannot) find (?:it|them|the \w+|one|any)\b", r"\bdon't know where (?:it|they) (?:is|are|went)\b",
+    r"\bnot in (?:his|her|their) mouth\b", absence=True, lasting=True)
+DANGEROUS_NAMED = term("a battery, a magnet, a medicine or a poison", rf"\b{DANGEROUS}\b", setting=True)
+SMALL_NAMED = term("a small object", rf"\b{SMALL_THINGS}\b", setting=True)
+STUCK_SIGN = term("coughing, gagging or drooling",
+                  r"\b(?:cough\w*|chok\w*|gag\w*|retch\w*|drool\w*|dribbl\w*|wheez\w*)\b",
+                  r"\b(?:won't|can't|isn't|not|refusing to|doesn't want to) (?:eat|swallow|drink)\w*\b",
+                  r"\b(?:pain|hurts?|sore) (?:in (?:his|her|their) (?:chest|throat|neck|tummy)|when (?:he|she|they) swallows?)\b",
+                  absence=True)
+MEDICINES_MISSING = term(
+    "medicines missing",
+    rf"\b(?:some|a few|several|\d+|two|three|four|five|six|eight|ten) (?:of )?(?:the |my |his |her |grandma's |nan's )?(?:[\w']+ )?"
+    rf"{MEDICINES} (?:are |were |is )?(?:missing|gone)\b",
+    rf"\b{MEDICINES} (?:are |were )?missing\b",
+    r"\b(?:\d+|some|a few|several|two|three|four|five|six|seven|eight|nine|ten) (?:are|were) (?:missing|gone) from (?:the|my|his|her) "
+    r"(?:pack|packet|box|bottle|strip|blister|tub)\b",
+    r"\b(?:white|blue|coloured|colored|powdery) (?:stuff|powder|bits|liquid|gel) (?:on|around|in) (?:his|her|their) (?:lips|"
+    r"mouth|face|tongue)\b", absence=True, lasting=True)
+MEDICINES_OPEN = term(
+    "medicines found open",
+    rf"\b(?:pill|tablet|medicine|medication) (?:box|bottle|pot|pack|packet|organi[sz]er|cabinet|cupboard|drawer) (?:was |is )?"
+    r"(?:wide )?open(?:ed)?\b",
+    rf"\b(?:bottle|box|pack|packet|tub|strip) of (?:[\w']+ ){{0,2}}{MEDICINES} (?:was |is )?(?:wide )?open(?:ed)?\b",
+    rf"\b(?:found|caught|saw) (?:him|her|them|my \w+|the \w+) (?:[\w']+ ){{0,2}}with (?:[\w']+ ){{0,3}}{MEDICINES}\b",
+    lasting=True)
+UNSURE_HOW_MANY = term(
+    "not sure how many",
+    r"\b(?:not sure|don't know|no idea|can't tell|unsure|no way of knowing) (?:if|whether|how many|how much|what)\b",
+    r"\b(?:might|may|could|must) have (?:had|eaten|swallowed|taken)\b", absence=True, lasting=True)
+# Wild mushrooms, berries or plants eaten, with signs of poisoning (section 14: poisonous plants and fungi).
+FORAGED = term(
+    "ate wild mushrooms or berries",
+    r"\b(?:ate|eaten|eating|eat|eats|chewed|swallowed|had|tasted|picked and ate)\b (?:[\w']+ ){0,3}(?:wild )?(?:mushrooms?|"
+    r"toadstools?|fungi|fungus|berries|leaves|seeds|plants?|flowers?|bulbs?)\b (?:[\w']+ ){0,3}(?:picked|found|foraged|"
+    r"growing|from (?:the |a |our )?(?:garden|park|woods|forest|field|hedge|bush)|in (?:the |a |our )?(?:garden|park|woods|field))\b",
+    r"\b(?:ate|eaten|eating|swallowed|chewed)\b (?:[\w']+ ){0,3}(?:poisonous|wild|foraged) (?:mushrooms?|berries|plants?|"
+    r"leaves|fungi|toadstools?)\b", lasting=True)
+# A fuel-burning appliance and symptoms in the household: carbon monoxide (section 14: a headache,
+# feeling sick, dizziness, tiredness, in several people or pets in the same place).
+APPLIANCE = term("a fuel-burning appliance",
+                 r"\b(?:boiler|gas fire|gas heater|paraffin heater|heater|gas cooker|gas stove|stove|wood burner|log burner|"
+                 r"generator|barbecue|bbq|fireplace|chimney|car engine|exhaust|flue)\b", setting=True)
+HOUSEHOLD = term("everyone at home",
+                 r"\b(?:we all|all of us|both of us|all three of us|everyone (?:in the (?:house|flat|family|home)|at home|here)|"
+                 r"the whole (?:family|house|household)|my (?:wife|husband|partner) and (?:i|me) both)\b", setting=True)
 GAS_ALARM = term("fumes or a carbon monoxide alarm",
                  r"\b(?:co|carbon monoxide|gas) (?:alarm|detector) (?:is |keeps |has been |started |went |"
                  r"has gone )?(?:beeping|going off|sounding|ringing|went off|gone off|alarming)\b",
                  r"\bsmell (?:of )?(?:gas|chemicals|fumes)\b", r"\b(?:chemical|strange|strong|toxic) (?:smell|fumes)\b",
                  r"\bbreathed in (?:[\w']+ ){0,3}(?:fumes|gas|chemicals|spray)\b")
+_CO_SIGNS = (HEADACHE, NAUSEA, VOMITING, FAINT, DROWSY, CONFUSED, COLLAPSED)
 OVERDOSE = rule(
     "emergency",
     "overdose or poisoning", OVERDOSED, TOO_MUCH, PILL_COUNT, COUNT_OF_THEIRS, LOADS_OF_IT, SWALLOWED_POISON, (CHILD, CHILD_MEDICINES),
-    (DOUBLE_DOSE, one_of(SLOW_PULSE, FAINT, DROWSY, CONFUSED, VOMITING, FAST_HEART)),
+    (DOUBLE_DOSE, one_of(SLOW_PULSE, FAINT, DROWSY, CONFUSED, NONSENSE, HARD_TO_WAKE, UNRESPONSIVE, VOMITING, FAST_HEART)),
+    (CHILD, IN_THE_MOUTH, NOW_MISSING, DANGEROUS_NAMED), (CHILD, IN_THE_MOUTH, NOW_MISSING, SMALL_NAMED, STUCK_SIGN),
+    (CHILD, HARMFUL_IN_MOUTH), (CHILD, one_of(MEDICINES_MISSING, EMPTY_PACKETS)),
+    (CHILD, MEDICINES_OPEN, one_of(UNSURE_HOW_MANY, NOW_MISSING, DROWSY, VOMITING, CONFUSED, HARD_TO_WAKE)),
+    (FORAGED, one_of(VOMITING, DROWSY, CONFUSED, NONSENSE, FAINT, SEIZURE_NOW, HARD_TO_WAKE)),
+    (APPLIANCE, AtLeast(2, _CO_SIGNS)), (APPLIANCE, HOUSEHOLD, one_of(*_CO_SIGNS)),
     (EMPTY_PACKETS, one_of(DROWSY, HARD_TO_WAKE, UNRESPONSIVE, CONFUSED, COLLAPSED)),
     (GAS_ALARM, one_of(HEADACHE, NAUSEA, FAINT, VOMITING, DROWSY, COLLAPSED, CONFUSED)),
     (PARTY_DRUGS, one_of(CONFUSED, FEVER, SEIZURE_NOW, COLLAPSED, UNRESPONSIVE, HARD_TO_WAKE, FAST_HEART, DROWSY)))

@@ -2,12 +2,12 @@
 
 A crisis comes first, wherever its words are in the message: its reply gives the crisis line as well
 as the emergency message. Then the emergencies by kind (emergencies.py, infection.py, injuries.py,
-poisoning.py, maternity.py), then the worst pain ever and a plain request for an ambulance.
+poisoning.py, maternity.py, organs.py), then the worst pain ever and a plain request for an ambulance.
 """
 
 from __future__ import annotations
 
-from . import emergencies, infection, injuries, maternity, poisoning
+from . import emergencies, infection, injuries, maternity, organs, poisoning
 from .crisis import CRISIS, SELF_HARM_NOW
 from .lexicon import Finder, Term, one_of, rule
 from .poisoning import INTENTIONAL_OVERDOSE
@@ -22,7 +22,7 @@ SEVERE_TUMMY_PAIN = rule("emergency", "severe tummy pain", (SEVERE_BELLY_PAIN, o
 ASKING_FOR_HELP = rule("emergency", "asking for emergency help", CALL_FOR_HELP)
 
 RULES = (CRISIS, SELF_HARM_NOW, INTENTIONAL_OVERDOSE, *emergencies.RULES, *infection.RULES, *injuries.RULES, *poisoning.RULES,
-         *maternity.RULES, WORST_PAIN, SEVERE_TUMMY_PAIN, ASKING_FOR_HELP)
+         *maternity.RULES, *organs.RULES, WORST_PAIN, SEVERE_TUMMY_PAIN, ASKING_FOR_HELP)
 
 
 def _terms(rules) -> tuple[Term, ...]:

@@ -35,7 +35,9 @@ CONFUSED = term("confused", r"\b(?:confused|confuse|confusion|disorientated|diso
 NONSENSE = term("not making sense", r"\b(?:not|isn't|aren't|hardly|barely) making (?:any |much )?sense\b",
                 r"\b(?:doesn't|does not|don't) make (?:any )?sense\b",
                 r"\bnot (?:acting )?(?:himself|herself|themselves|myself)\b",
-                r"\bnot (?:recogni[sz]ing|know(?:ing)? who)\b", absence=True)
+                r"\bnot (?:recogni[sz]ing|know(?:ing)? who)\b",
+                r"\b(?:doesn't|does not|didn't|don't|can't) (?:know|recogni[sz]e|tell) (?:who (?:i|we|he|she|they) (?:am|are|is)|"
+                r"me|us|her own \w+|his own \w+|where (?:he|she) is)\b", absence=True)
 DROWSY = term("drowsy", r"\b(?:drowsy|sleepy|lethargic|listless|dopey|groggy|out of it)\b",
               r"\bkeeps? (?:falling|dropping|nodding) (?:asleep|off)\b",
               r"\b(?:struggling|hard|difficult) to (?:stay|keep) awake\b",

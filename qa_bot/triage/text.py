@@ -56,6 +56,10 @@ WORDS = {
     "heart attact": "heart attack", "atack": "attack", "attak": "attack", "attac": "attack", "collasped": "collapsed", "colapsed": "collapsed",
     "past out": "passed out", "poisen": "poison", "poision": "poison", "preggers": "pregnant",
     "preggo": "pregnant", "nappys": "nappies", "diaper": "nappy", "diapers": "nappies",
+    "pian": "pain", "realy": "really", "relly": "really", "breth": "breathe",
+    "breeth": "breathe", "brethe": "breathe", "swalow": "swallow",
+    "swallo": "swallow", "swalowed": "swallowed", "swole": "swollen",
+    "chist": "chest", "chect": "chest", "battry": "battery", "batery": "battery",
     "mom": "mum", "mommy": "mum", "mummy": "mum", "daddy": "dad",
 }
 _WORDS = patterns.compile(r"\b(?:" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")\b")
