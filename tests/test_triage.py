@@ -298,12 +298,17 @@ CONTEXT_CASES = [
     # a child who had something in the mouth that is now missing has swallowed it; food is not that
     ("my boy was sucking a battery a moment ago and now it's not in his mouth and I can't find it", True),
     ("my boy was sucking a coin, now it's gone and he keeps gagging", True),
+    # ... but taking it out undoes it, where "he seems fine" does not
+    ("my girl had a magnet in her mouth but I pulled it straight out, she's fine", False),
+    ("my girl had a magnet in her mouth and now I can't find it, she seems fine", True),
     ("my boy had a crisp in his mouth and now it's gone, he ate it", False),
     # an animal covers the rest of its clause, not the signs before it
     ("we've all got headaches and feel sick and the dog is very sleepy too, the boiler is old", True),
     ("my cat is very sleepy and keeps vomiting", False),
     # asking how many tablets it would take not to wake up is the warning sign, however it is asked
     ("how many of these tablets would it take to never wake up", True),
+    ("I'm frightened I'll do something stupid tonight", True),
+    ("i might do something stupid like book a holiday i can't afford", False),
     # someone else
     ("my 2 year old's lips are going blue", True),
     ("she can't lift her arm and her words are jumbled", True),

@@ -44,6 +44,7 @@ CLEAR = patterns.compile(patterns.any_of(
     r"\b(?:nearly|almost) (?:had|have|having|passed out|fainted|died|collapsed|choked)(?: (?:a|an) (?:heart attack|stroke|"
     r"seizure|fit|coronary|cardiac arrest|heart failure))? (?:when|at|after|seeing|reading|looking)\b",
     r"\b(?:gave|give|giving|gives|give) (?:me|him|her|us|them) (?:a |an )?(?:heart attack|stroke|seizure|fit|coronary)\b",
+    r"\b(?:wanted|want|could have|could've) (?:to )?die(?:d)? (?:when|after) (?:i|we) (?:saw|see|heard|read|got|opened)\b",
     r"\bheart (?:stopped|sank|skipped|missed)(?: a beat)?(?: when| at| for a second)?\b",
     r"\bchok\w* (?:on|over) (?:my|his|her|their|our) words\b", r"\bchoked up\b", r"\bchoking hazards?\b",
     r"\b(?:nearly |almost )?(?:choked|choking|died|dying) (?:laughing|with laughter|from laughing)\b",
@@ -121,6 +122,11 @@ CUES = (
          r"\b(?:doctor|doctors|gp|hospital|a&e|paramedics?|nurse|they) (?:said|says|told (?:us|me)|"
          r"checked) (?:[\w']+ ){0,3}(?:fine|ok|okay|nothing serious|nothing to worry about|normal)\b",
          r"\b(?:is|are) (?:fine|well|ok) now\b", r"\bfine now\b"),
+    _cue("taken out of the mouth", "removed",
+         r"\b(?:took|taken|pulled|got|fished|hooked|scooped|spat|spit|removed|grabbed) (?:it|them|the \w+|that|one) (?:straight |"
+         r"right |back |quickly )?(?:out|off (?:him|her|them))\b",
+         r"\b(?:took|taken|pulled|got|fished|hooked|scooped|removed|grabbed) (?:it|them|the \w+) (?:straight |right )?(?:out of|from) "
+         r"(?:his|her|their) (?:mouth|hand)\b"),
     _cue("question about signs", "info",
          r"\bwhat (?:is|are|'s|was|were) (?:the |a |an |some |his |her |my )?(?:(?:main|common|usual|typical|early|first|"
          r"warning|key|possible|long[- ]term|real|other) )*(?:signs?|symptoms?|red flags?|risks?|side[- ]effects?|causes?|"
@@ -288,9 +294,9 @@ class Context:
         return any(clause_start <= a and b <= start and len(self.data[b:start].split()) <= 2
                    for a, b in self.cues.get("mild", ()))
 
-    def _recovered(self, pos: int) -> bool:
+    def _recovered(self, pos: int, kind: str = "resolved") -> bool:
         sentence_end = self.layout.sentence(pos)[1]
-        return any(pos < a < sentence_end for a, _ in self.cues.get("resolved", ()))
+        return any(pos < a < sentence_end for a, _ in self.cues.get(kind, ()))
 
     def holds(self, t: Term, m) -> bool:
         """Whether the match ``m`` of ``t`` says the sign is there now (or, for a setting, that it is
@@ -302,6 +308,8 @@ class Context:
             return False
         if t.setting:
             return True
+        if t.removable and self._recovered(start, "removed"):
+            return False
         return not ((not t.asked and self._framed(start)) or self._in_clause("past", start)
                     or self._before_in_clause("animal", start)
                     or (not t.ongoing and self._in_clause("habit", start)) or self._mild(start)

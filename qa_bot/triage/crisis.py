@@ -43,10 +43,15 @@ WANTS_TO_DIE = thought(
     r"\bthe (?:night|day) (?:i|he|she) (?:end it|end it all|die|do it|kill (?:my|him|her)self)\b",
     r"\b(?:i'll|i will|i'm going to|i am going to|going to) end it (?:tonight|today|now|all|soon|this week)\b",
     r"\bhad enough of (?:life|living|being alive|this life)\b",
-    # "do something stupid" tonight: an indirect way of saying it (docs/red-flags.md section 19)
+)
+# "do something stupid" tonight: an indirect way of saying it (docs/red-flags.md section 19), but not
+# "do something stupid like eat the whole cake".
+SOMETHING_STUPID = thought(
+    "afraid of doing something stupid",
     r"\bdo something (?:stupid|drastic|silly) (?:to (?:my|him|her)self|tonight|today|now)\b",
     r"\b(?:scared|afraid|worried|frightened|feel like|feel as if) (?:that )?(?:i'm|i am|i'll|i will|i might|he'll|she'll|"
-    r"he might|she might|he's|she's) (?:going to |gonna )?do something (?:stupid|drastic)\b")
+    r"he might|she might|he's|she's) (?:going to |gonna )?do something (?:stupid|drastic)\b",
+    unless=r" (?:tonight |today |now )?(?:like|and (?:buy|eat|book|text|call|order|quit|tell))\b")
 NOT_WANTING_TO_LIVE = thought(
     "no reason to live",
     r"\b(?:don't|do not|no longer|doesn't|does not|never) (?:want|wants|wish|wishes) (?:to )?(?:live|be alive|be here|wake up|"
@@ -82,7 +87,7 @@ PLAN_OR_MEANS = thought(
     r"\b(?:pills|tablets|rope) (?:are |is )?(?:ready|saved up|stockpiled)\b",
     r"\b(?:saving|saved|hoarding|hoarded|collecting|stockpiling) (?:up )?(?:my |his |her |all my |some )?(?:pills|tablets|meds|"
     r"medication|painkillers)\b",
-    r"\b(?:going to|will|i'll|plan to|planning to) (?:take|swallow) (?:them all|all of them|the lot|the whole lot)\b",
+    r"\b(?:going to|will|i'll|plan to|planning to|gonna) (?:take|swallow) (?:them all|all of them|the lot|the whole lot|it all|all of it)\b",
     r"\bstockpil\w* (?:pills|tablets|meds)\b",
     r"\b(?:ways|how) to (?:die|kill myself|end it|end my life|commit suicide|overdose)\b",
     r"\b(?:planning|planned|worked out) how (?:to|i'll|i will|i'm going to) (?:end|do it|die)\b",
@@ -123,5 +128,5 @@ ON_PURPOSE = term("on purpose", r"\b(?:on purpose|deliberately|intentionally|to 
 
 CRISIS = rule("crisis",
 "suicidal thoughts", WANTS_TO_DIE, NOT_WANTING_TO_LIVE, NO_POINT_GOING_ON, PLAN_OR_MEANS, GOODBYES,
-              HOW_MANY_TO_DIE)
+              HOW_MANY_TO_DIE, SOMETHING_STUPID)
 SELF_HARM_NOW = rule("crisis", "self-harm", SELF_HARM)

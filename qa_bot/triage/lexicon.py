@@ -40,6 +40,8 @@ class Term:
     - ``ongoing``: a habit does not undo it ("I sometimes feel suicidal" is a crisis all the same).
     - ``asked``: a question frame does not undo it (asking how many tablets it would take to not wake
       up is itself the warning sign, docs/red-flags.md 19).
+    - ``removable``: an object in the mouth; taking it out ("I took it straight out") undoes it, even
+      where feeling fine does not.
     - ``unless``: a match counts only where this pattern does not match right after it (RE2 has no
       look-ahead).
     - ``accept``: a check on the match that a pattern cannot state (a count of tablets, a reading).
@@ -53,6 +55,7 @@ class Term:
     ongoing: bool = False
     lasting: bool = False
     asked: bool = False
+    removable: bool = False
     unless: Pattern | None = None
     accept: Callable | None = None
 

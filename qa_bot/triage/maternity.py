@@ -41,7 +41,9 @@ NO_MOVEMENTS = term(
 
 
 WATERS = term("waters broken", r"\bwaters? (?:have |has )?(?:just )?(?:broke|broken|gone|went|burst|popped)\b",
-              r"\bleaking fluid\b")
+              r"\bleaking fluid\b",
+              r"\b(?:water|fluid|liquid)s? (?:is |are |keeps |has been )?(?:gushing|pouring|flooding|trickling|leaking|running) "
+              r"(?:out|down|from)\b", r"\bgush of (?:water|fluid|liquid)\b")
 PRETERM = term("before 37 weeks", r"\b(?:only |just )?(?:[1-9]|[12]\d|3[0-6]) ?(?:weeks?|wks?)\b",
                r"\b(?:too early|premature|preterm)\b",
                setting=True)

@@ -10,7 +10,7 @@ from .lexicon import one_of, rule, term
 from .signs import CONFUSED, DROWSY, FAINT, NONSENSE, PALE, SUDDEN, VOMITING
 
 SEVERE = (r"(?:sudden|suddenly|severe|agony|agonising|agonizing|excruciating|unbearable|really bad|very bad|terrible|extreme|"
-          r"intense|horrendous|awful|worst)")
+          r"intense|horrendous|horrible|dreadful|searing|crippling|awful|worst)")
 
 # --- 21. Testicular torsion: sudden, very bad pain in a testicle, often with sickness (NHS GP and
 # Healthier Together pages: A&E now). Pain with a fever or burning on peeing, or a painless lump, is not this.
@@ -20,19 +20,21 @@ TESTICLE_PAIN = term(
     rf"\b{SEVERE}\b (?:[\w']+ ){{0,5}}{TESTICLE}\b",
     rf"\b{TESTICLE} (?:is |are |has |have |feels? )?(?:[\w']+ ){{0,2}}(?:agony|in agony|excruciating|unbearable|killing|"
     r"(?:really|very|so) (?:painful|sore|swollen)|swollen and (?:painful|sore|hard|red))\b")
-TORSION = rule("emergency", "sudden testicle pain", TESTICLE_PAIN)
+TESTICLE_SORE = term("testicle pain", rf"\b(?:pain|ache|aching|hurts?|hurting|sore|swollen)\b (?:[\w']+ ){{0,3}}{TESTICLE}\b",
+                     rf"\b{TESTICLE} (?:is |are )?(?:[\w']+ )?(?:hurts?|hurting|aching|sore|painful|swollen)\b")
+TORSION = rule("emergency", "sudden testicle pain", TESTICLE_PAIN, (TESTICLE_SORE, one_of(VOMITING, SUDDEN)))
 
 # --- 22. Acute urinary retention: can't pee at all, with a painful, swollen lower belly (A&E now).
 CANT_PEE = term(
     "can't pee at all",
     r"\b(?:can't|cannot|couldn't|unable to|haven't been able to|hasn't been able to|not able to|not been able to) "
     r"(?:to )?(?:pee|wee|urinate|pass urine|pass water|go for a (?:wee|pee)|empty (?:my|his|her) bladder)\b",
-    r"\b(?:haven't|hasn't|not) (?:peed|weed|urinated|passed (?:any )?urine|had a (?:wee|pee)) (?:at all|since|for)\b",
+    r"\b(?:haven't|hasn't|not) (?:peed|weed|urinated|passed (?:any )?(?:urine|water)|had a (?:wee|pee)) (?:at all|since|for)\b",
     r"\bnothing (?:comes|will come|is coming) out when (?:i|he|she) (?:try|tries) to (?:pee|wee)\b", absence=True)
 FULL_BLADDER = term(
     "a painful full bladder",
     r"\b(?:bladder|lower (?:belly|tummy|abdomen|stomach)|belly|tummy)\b (?:is |feels |looks |has |'s )?(?:[\w']+ ){0,2}(?:huge|"
-    r"swollen|bursting|distended|hard|full|agony|in agony|so painful|really painful|very painful|painful)\b",
+    r"swollen|bursting|bulging|distended|hard|full|agony|in agony|so painful|really painful|very painful|painful|sore)\b",
     r"\b(?:pain|agony) in (?:my|his|her) (?:bladder|lower (?:belly|tummy|abdomen))\b", r"\bfeel like (?:my|his|her) bladder\b")
 RETENTION = rule("emergency", "can't pee, with a painful bladder", (CANT_PEE, FULL_BLADDER))
 
@@ -62,10 +64,10 @@ BELLY_BLEEDING = rule("emergency", "a blow to the belly with warning signs",
 # Service advice: 999 if they cannot get up even with help, or are confused, drowsy or vomiting).
 STUCK_ON_FLOOR = term(
     "fallen and can't get up",
-    r"\b(?:on the (?:floor|ground)|lying there|fallen|fell|had a fall)\b (?:[\w']+ ){0,5}(?:and )?(?:can't|cannot|couldn't|"
+    r"\b(?:on the (?:[\w']+ )?(?:floor|ground)|lying there|fallen|fell|had a fall)\b (?:[\w']+ ){0,5}(?:and )?(?:can't|cannot|couldn't|"
     r"unable to|won't be able to) (?:get|stand) (?:him|her|them|my ?self|\w+self )?(?:up|back up)\b")
 LONG_LIE = term("on the floor for hours",
-                r"\b(?:on the (?:floor|ground)|lying there|been there) (?:for )?(?:all night|hours|for hours|since (?:last night|yesterday|"
+                r"\b(?:on the (?:[\w']+ )?(?:floor|ground)|lying there|been there) (?:for )?(?:all night|hours|for hours|since (?:last night|yesterday|"
                 r"this morning|the night))\b")
 FALLEN = rule("emergency", "fallen and can't get up",
               (STUCK_ON_FLOOR, one_of(LONG_LIE, CONFUSED, NONSENSE, DROWSY, PALE)), (LONG_LIE, one_of(CONFUSED, NONSENSE, DROWSY)))

@@ -113,19 +113,25 @@ IN_THE_MOUTH = term(
     r"playing with) (?:[\w']+ ){0,7}(?:in|into|inside) (?:his|her|their|its|the) mouths?\b",
     r"\b(?:leaked|went|spilled|spilt|squirted|got|dripped|sprayed|poured) (?:[\w']+ ){0,2}(?:in|into) (?:his|her|their|its) mouth\b",
     rf"\b(?:sucking|sucked|chewing|chewed|biting|licking|mouthing) (?:on )?(?:a|an|the|one of|some|my|his|her|two) (?:[\w']+ ){{0,2}}"
-    rf"{SMALL_THINGS}\b", lasting=True)
+    rf"{SMALL_THINGS}\b", lasting=True, removable=True)
 HARMFUL_IN_MOUTH = term(
     "something harmful in the mouth",
     rf"\b(?:{POISONS}|vapes?|e-?cigs?|e-?cigarettes?|(?:pills?|tablets?|capsules?|medicines?))\b (?:[\w']+ ){{0,4}}"
     r"(?:in|into|inside) (?:his|her|their|its) mouth\b",
     rf"\b(?:chewing|chewed|sucking|sucked|biting|bit|bitten|licking|licked) (?:on |into )?(?:[\w']+ ){{0,3}}(?:vapes?|"
     r"e-?cigs?|e-?cigarettes?|batter(?:y|ies)|magnets?|(?:laundry|washing|dishwasher|liquid) (?:pods?|capsules?|tablets?|tabs?)|"
-    r"pods?)\b", lasting=True)
+    r"pods?)\b", lasting=True, removable=True)
 NOW_MISSING = term(
     "now it is missing",
     r"\b(?:missing|gone|disappeared|vanished|not there|no longer there|nowhere to be (?:found|seen))\b",
     r"\b(?:can't|couldn't|cannot) find (?:it|them|the \w+|one|any)\b", r"\bdon't know where (?:it|they) (?:is|are|went)\b",
-    r"\bnot in (?:his|her|their) mouth\b", absence=True, lasting=True)
+    r"\bnot in (?:his|her|their) (?:mouth|hands?)\b", absence=True, lasting=True)
+# ... or a battery, magnet or tablet the child was holding or playing with, now missing (suspected swallowed).
+HELD_DANGEROUS = term(
+    "was holding something dangerous",
+    r"\b(?:holding|held|playing with|played with|had|got hold of|found|picked up)\b (?:[\w']+ ){0,5}(?:batter(?:y|ies)|button batter(?:y|ies)|"
+    r"coin cells?|magnets?|magnet balls|pills?|tablets?|capsules?|(?:laundry|dishwasher|washing) (?:pods?|capsules?|tablets?))\b",
+    lasting=True, removable=True)
 DANGEROUS_NAMED = term("a battery, a magnet, a medicine or a poison", rf"\b{DANGEROUS}\b", setting=True)
 SMALL_NAMED = term("a small object", rf"\b{SMALL_THINGS}\b", setting=True)
 STUCK_SIGN = term("coughing, gagging or drooling",
@@ -148,6 +154,7 @@ MEDICINES_OPEN = term(
     r"(?:wide )?open(?:ed)?\b",
     rf"\b(?:bottle|box|pack|packet|tub|strip) of (?:[\w']+ ){{0,2}}{MEDICINES} (?:was |is )?(?:wide )?open(?:ed)?\b",
     rf"\b(?:found|caught|saw) (?:him|her|them|my \w+|the \w+) (?:[\w']+ ){{0,2}}with (?:[\w']+ ){{0,3}}{MEDICINES}\b",
+    rf"\b{MEDICINES} (?:are |were |is |was )?(?:all )?(?:over the floor|all over|everywhere|spilled|spilt|scattered|out of the (?:box|pack|packet|bottle))\b",
     lasting=True)
 UNSURE_HOW_MANY = term(
     "not sure how many",
@@ -181,7 +188,8 @@ OVERDOSE = rule(
     (DOUBLE_DOSE, one_of(SLOW_PULSE, FAINT, DROWSY, CONFUSED, NONSENSE, HARD_TO_WAKE, UNRESPONSIVE, VOMITING, FAST_HEART)),
     (CHILD, IN_THE_MOUTH, NOW_MISSING, DANGEROUS_NAMED), (CHILD, IN_THE_MOUTH, NOW_MISSING, SMALL_NAMED, STUCK_SIGN),
     (CHILD, HARMFUL_IN_MOUTH), (CHILD, one_of(MEDICINES_MISSING, EMPTY_PACKETS)),
-    (CHILD, MEDICINES_OPEN, one_of(UNSURE_HOW_MANY, NOW_MISSING, DROWSY, VOMITING, CONFUSED, HARD_TO_WAKE)),
+    (CHILD, MEDICINES_OPEN, one_of(UNSURE_HOW_MANY, NOW_MISSING, IN_THE_MOUTH, DROWSY, VOMITING, CONFUSED, HARD_TO_WAKE)),
+    (CHILD, HELD_DANGEROUS, NOW_MISSING),
     (FORAGED, one_of(VOMITING, DROWSY, CONFUSED, NONSENSE, FAINT, SEIZURE_NOW, HARD_TO_WAKE)),
     (APPLIANCE, AtLeast(2, _CO_SIGNS)), (APPLIANCE, HOUSEHOLD, one_of(*_CO_SIGNS)),
     (EMPTY_PACKETS, one_of(DROWSY, HARD_TO_WAKE, UNRESPONSIVE, CONFUSED, COLLAPSED)),
