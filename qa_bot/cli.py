@@ -78,7 +78,9 @@ def add_ask(sub) -> None:
 
 def add_chat(sub) -> None:
     add_command(sub, "chat", "Ask questions one after another in the terminal.", cmd_chat,
-                "Type a question and press Enter; type 'quit' or press Ctrl-D to leave.")
+                "Type a question and press Enter; type 'quit' or press Ctrl-D to leave. After an answer, "
+                "'/helpful' or '/not-helpful [wrong_topic|not_answered|hard_to_understand|out_of_date]' "
+                "records feedback on it in the feedback store.")
 
 
 def add_init(sub) -> None:
@@ -131,8 +133,42 @@ def add_proxy_config(sub) -> None:
     proxy.add_argument("--tls-key", metavar="FILE", help="HTTPS: the certificate's private key (PEM, full path)")
 
 
+def add_report(sub) -> None:
+    report = add_command(sub, "report", "Print the staff report from the feedback store.", cmd_report,
+                         "Questions by status per day, the top reasons questions went unanswered, the sections "
+                         "patients found not helpful and why, the articles not reviewed for over a year and, "
+                         "with log_questions on, the most frequent unanswered questions.")
+    report.add_argument("--since", default="30d", metavar="PERIOD", help="how far back: e.g. 30d, 12h, 8w (default 30d)")
+    form = report.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print the report as JSON")
+    form.add_argument("--csv", action="store_true", help="print the report as CSV (table,key,detail,count)")
+
+
+def add_purge(sub) -> None:
+    add_command(sub, "purge", "Delete stored answers and feedback older than retention_days now.", cmd_purge,
+                "The server purges by itself at start-up and then hourly; this does it on demand.")
+
+
+def add_db(sub) -> None:
+    db = add_command(sub, "db", "Tools for the feedback store's database.")
+    actions = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=Parser, required=True)
+    add_command(actions, "upgrade", "Bring the database's schema to this qa-bot's version.", cmd_db_upgrade,
+                "The server does it at start-up too; several servers starting at once upgrade once.")
+
+
+def add_staff(sub) -> None:
+    staff = add_command(sub, "staff", "Tools for the staff page (/staff).")
+    actions = staff.add_subparsers(dest="staff_command", metavar="ACTION", parser_class=Parser, required=True)
+    user = add_command(actions, "add-user", "Make a staff login: prints the staff_users entry for the config.",
+                       cmd_staff_add_user, "Asks for the password twice (or reads one line from standard input "
+                       "when it is not a terminal) and prints NAME:HASH (werkzeug's scrypt hash) to add to "
+                       "staff_users in the config. The password itself is never stored.")
+    user.add_argument("name", help="the login name (letters, digits, . _ -)")
+
+
 # Each registers one command (in this order in --help). A new command: write add_x(sub), list it here.
-COMMANDS = (add_ask, add_chat, add_init, add_index, add_corpus, add_eval, add_serve, add_proxy_config)
+COMMANDS = (add_ask, add_chat, add_init, add_index, add_corpus, add_eval, add_serve, add_proxy_config, add_report,
+            add_purge, add_db, add_staff)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -208,30 +244,40 @@ def cmd_chat(args) -> int:
         import readline  # noqa: F401  (line editing and history for input())
     except ImportError:
         pass
+    from .feedback import ChatFeedback
     from .followup import MAX_TURNS, Turn
 
     bot = _bot(args)
     history: list[Turn] = []
+    notes, last = ChatFeedback(bot.config), None
     print("Ask about our articles. Type 'quit' or press Ctrl-D to leave.\n")
-    while True:
-        try:
-            line = input("you> ")
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if line.strip().lower() in ("quit", "exit", ":q"):
-            return 0
-        if not line.strip():
-            continue
-        try:
-            answer = bot.ask(line, tuple(history))
-        except (UsageError, TooSlowError) as exc:
-            print(f"qa-bot: {exc}\n")
-            continue
-        print("\n" + format_answer(answer) + "\n")
-        # The turns the next question may follow up on, as the widget keeps them.
-        article = answer.citations[0].article if answer.citations else ""
-        history = (history + [Turn(answer.question, article=article)])[-MAX_TURNS:]
+    try:
+        while True:
+            try:
+                line = input("you> ")
+            except (EOFError, KeyboardInterrupt):
+                print()
+                return 0
+            if line.strip().lower() in ("quit", "exit", ":q"):
+                return 0
+            if not line.strip():
+                continue
+            said = notes.handle(line, last, bot.index.manifest["corpus_digest"][:16])
+            if said is not None:  # /helpful or /not-helpful about the last answer
+                print(said + "\n")
+                continue
+            try:
+                answer = bot.ask(line, tuple(history))
+            except (UsageError, TooSlowError) as exc:
+                print(f"qa-bot: {exc}\n")
+                continue
+            print("\n" + format_answer(answer) + "\n")
+            last = answer
+            # The turns the next question may follow up on, as the widget keeps them.
+            article = answer.citations[0].article if answer.citations else ""
+            history = (history + [Turn(answer.question, article=article)])[-MAX_TURNS:]
+    finally:
+        notes.close()
 
 
 def cmd_init(args) -> int:
@@ -292,6 +338,69 @@ def cmd_proxy_config(args) -> int:
     from .server import proxy_config
 
     print(proxy_config(_config(args, needs_corpus=False), args.listen, args.tls_certificate, args.tls_key), end="")
+    return 0
+
+
+def _store(args):
+    from .feedback import Recorder
+
+    config = _config(args, needs_corpus=False)
+    if not config.storage:
+        raise UsageError("storage is off in the config: there is no feedback store")
+    return config, Recorder.open(config).store
+
+
+def cmd_report(args) -> int:
+    from .corpus import load_corpus
+    from .reports import format_csv, format_json, format_text, parse_period, report
+
+    since = parse_period(args.since)
+    config, store = _store(args)
+    try:
+        articles = load_corpus(config.corpus).articles if Path(config.corpus).exists() else ()
+        result = report(store, since, articles=articles)
+    finally:
+        store.close()
+    print((format_json if args.json else format_csv if args.csv else format_text)(result), end="")
+    return 0
+
+
+def cmd_purge(args) -> int:
+    config, store = _store(args)
+    try:
+        purged = store.purge()
+    finally:
+        store.close()
+    print(f"purged {purged} answer(s) older than {config.retention_days} days")
+    return 0
+
+
+def cmd_db_upgrade(args) -> int:
+    from .store.connect import describe
+
+    _, store = _store(args)
+    try:
+        version = store.upgrade()
+        print(f"{describe(store.engine)} is at schema version {version}")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_staff_add_user(args) -> int:
+    from .staff import new_user_entry
+
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise UsageError("the two passwords differ: run the command again")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    entry = new_user_entry(args.name, password)
+    print(f"Add this to staff_users in the config (e.g. staff_users = [\"{entry}\"]):", file=sys.stderr)
+    print(entry)
     return 0
 
 

@@ -88,7 +88,16 @@ class Config:
     # Where the counts live: memory:// (each worker counts alone) or e.g. redis://host:6379 (shared).
     rate_limit_storage: str = "memory://"
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For may be believed
-    log_questions: bool = False  # if on, questions are logged after redaction (see privacy.py)
+    log_questions: bool = False  # if on, questions are logged and stored after redaction (see privacy.py)
+    # The feedback store (qa_bot/store/): each answer's status, reason code, citations and feedback.
+    storage: bool = True  # false: nothing is recorded, and /api/feedback knows no answer
+    database_url: str = ""  # "": SQLite in data_dir; or postgresql://user:password@host:5432/dbname
+    data_dir: Path | None = None  # None: a folder beside the index folder (<index_dir>-data)
+    retention_days: int = 90  # stored answers and feedback are purged after this many days
+    # The staff page (/staff): off (404) until a secret key is set. Users are "name:hash" entries made
+    # with 'qa-bot staff add-user NAME'.
+    staff_secret_key: str = ""
+    staff_users: tuple[str, ...] = ()
     reload_interval: float = 2.0  # seconds between checks for corpus edits while serving; < 0: never
 
     def __post_init__(self):
@@ -110,6 +119,16 @@ class Config:
         if self.public_url and not _is_site_url(self.public_url):
             raise ConfigError(f"public_url '{self.public_url}' is not an address like https://clinic.example",
                               "public_url")
+        if self.retention_days < 1:
+            raise ConfigError(f"retention_days must be at least 1, not {self.retention_days}", "retention_days")
+        if self.staff_secret_key and len(self.staff_secret_key) < 16:
+            raise ConfigError("staff_secret_key must be at least 16 characters: make one with "
+                              "python -c 'import secrets; print(secrets.token_hex(32))'", "staff_secret_key")
+        for entry in self.staff_users:
+            name, _, hashed = entry.partition(":")
+            if not name or not hashed:
+                raise ConfigError(f"staff_users entry '{entry[:20]}' is not NAME:HASH: make one with "
+                                  "'qa-bot staff add-user NAME'", "staff_users")
         if self.trusted_proxies < 0:
             raise ConfigError(f"trusted_proxies must be 0 or more, not {self.trusted_proxies}", "trusted_proxies")
         if self.rate_limit.strip():
@@ -130,6 +149,14 @@ class Config:
         """A :class:`ConfigError` about setting ``name`` that names where its value was set, if not a default."""
         origin = self.origin(name)
         return ConfigError(message if origin == "the default" else f"{origin}: {message}", name)
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        """Where the SQLite feedback store lives: ``data_dir``, else beside the index folder."""
+        if self.data_dir is not None:
+            return Path(self.data_dir)
+        index_dir = self.resolved_index_dir
+        return index_dir.with_name(f"{index_dir.name}-data")
 
     @property
     def resolved_index_dir(self) -> Path:

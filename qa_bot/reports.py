@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, process
 
 from .analysis import Analyzer
 from .answer import STATUSES
+from .errors import UsageError
 from .store import Store, as_utc, utc_now
 from .store.schema import answers, citations, feedback
 
@@ -83,9 +84,27 @@ class Report:
     unhelpful_sections: tuple[SectionFeedback, ...]
     stale_articles: tuple[StaleArticle, ...]
     unanswered_questions: tuple[QuestionGroup, ...] | None  # None: questions are not logged
+    helpful: int = 0  # verdicts on the period's answers
+    not_helpful: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+PERIOD_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+MAX_PERIOD = timedelta(days=3660)
+
+
+def parse_period(text: str) -> timedelta:
+    """``30d``, ``12h``, ``8w`` as a timedelta; UsageError for anything else."""
+    text = text.strip().lower()
+    number, unit = text[:-1], text[-1:]
+    if unit not in PERIOD_UNITS or not number.isdigit() or int(number) < 1:
+        raise UsageError(f"the period '{text}' is not a number of hours, days or weeks, like 30d, 12h or 8w")
+    period = int(number) * PERIOD_UNITS[unit]
+    if period > MAX_PERIOD:
+        raise UsageError(f"the period '{text}' is over ten years: answers are kept for retention_days anyway")
+    return period
 
 
 def report(store: Store, since: timedelta = timedelta(days=30), *, articles: Iterable = (),
@@ -106,6 +125,10 @@ def report(store: Store, since: timedelta = timedelta(days=30), *, articles: Ite
             .where(in_period, answers.c.status == "no_answer")
             .group_by(answers.c.reason).order_by(sa.desc("n"), answers.c.reason).limit(top)).all()
         sections = _unhelpful_sections(conn, in_period, top)
+        verdicts = dict(conn.execute(
+            sa.select(feedback.c.helpful, sa.func.count())
+            .select_from(feedback.join(answers, answers.c.id == feedback.c.answer_id))
+            .where(in_period).group_by(feedback.c.helpful)).all())
         questions = None
         if store.log_questions:
             questions = group_questions(conn.execute(
@@ -116,7 +139,8 @@ def report(store: Store, since: timedelta = timedelta(days=30), *, articles: Ite
         since=start.isoformat(timespec="seconds") + "Z", until=end.isoformat(timespec="seconds") + "Z",
         answers=sum(sum(d.counts.values()) for d in by_day), by_day=by_day,
         unanswered_reasons=tuple(ReasonCount(r, n) for r, n in reasons), unhelpful_sections=sections,
-        stale_articles=stale_articles(articles, end.date()), unanswered_questions=questions)
+        stale_articles=stale_articles(articles, end.date()), unanswered_questions=questions,
+        helpful=verdicts.get(True, 0), not_helpful=verdicts.get(False, 0))
 
 
 def _by_day(conn: sa.Connection, in_period, first: date, last: date) -> tuple[Day, ...]:
@@ -197,7 +221,8 @@ def format_text(result: Report) -> str:
     lines = [f"qa-bot report, {result.since[:10]} to {result.until[:10]} (UTC): {result.answers} answers", "",
              "Answers by day:", "  day         " + " ".join(f"{s:>10}" for s in STATUSES)]
     lines += [f"  {d.day}  " + " ".join(f"{d.counts[s]:>10}" for s in STATUSES) for d in result.by_day]
-    lines += ["", "Why questions went unanswered:"]
+    lines += ["", f"Feedback: {result.helpful} helpful, {result.not_helpful} not helpful", "",
+              "Why questions went unanswered:"]
     lines += [f"  {r.count:>6}  {r.reason}" for r in result.unanswered_reasons] or ["  (none)"]
     lines += ["", "Sections patients found not helpful:"]
     for s in result.unhelpful_sections:
@@ -225,6 +250,7 @@ CSV_COLUMNS = ("table", "key", "detail", "count")
 def format_csv(result: Report) -> str:
     """One table for spreadsheets: ``table,key,detail,count``; filter on ``table``."""
     rows = [("by_day", d.day, status, n) for d in result.by_day for status, n in d.counts.items()]
+    rows += [("feedback", "helpful", "", result.helpful), ("feedback", "not_helpful", "", result.not_helpful)]
     rows += [("unanswered_reason", r.reason, "", r.count) for r in result.unanswered_reasons]
     for s in result.unhelpful_sections:
         name = f"{s.article} > {s.section}"

@@ -106,7 +106,7 @@ def serve(config: Config, debug: bool = False) -> int:
     if debug:
         from .webapp import create_app
 
-        create_app(config).run(host=config.host, port=config.port, debug=True, use_reloader=False,
+        create_app(config, debug=True).run(host=config.host, port=config.port, debug=True, use_reloader=False,
                                request_handler=_QuietRequestHandler)
         return 0
     QaBotServer(config).run()

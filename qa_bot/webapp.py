@@ -32,12 +32,14 @@ from . import __version__
 from .answer import Bot
 from .config import Config
 from .corpus import INTRODUCTION, Article, slugify
-from .errors import TooSlowError, UsageError
+from .errors import StoreError, TooSlowError, UnknownAnswerError, UsageError
+from .feedback import open_recorder, parse_feedback
 from .followup import parse_history
 from .live import LiveBot, build_name
 from .logs import ACCESS
 from .privacy import redact
 from .resources import web
+from .staff import init_staff
 
 WEB = web()  # the package's web assets (resources.py)
 log = logging.getLogger(__name__)
@@ -79,8 +81,9 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def create_app(config: Config | None = None, bot: Bot | None = None) -> Flask:
-    """The app for ``config``. ``bot`` lets tests share one already-loaded index."""
+def create_app(config: Config | None = None, bot: Bot | None = None, debug: bool = False) -> Flask:
+    """The app for ``config``. ``bot`` lets tests share one already-loaded index; ``debug``: served
+    over plain HTTP by ``qa-bot serve --debug`` (the staff session cookie is then not Secure)."""
     config = config or Config()
     app = Flask(__name__, static_folder=str(WEB / "static"), template_folder=str(WEB / "templates"))
     # Werkzeug refuses bodies over this size with 413 before the view reads them.
@@ -95,10 +98,13 @@ def create_app(config: Config | None = None, bot: Bot | None = None) -> Flask:
     live.watch()
     app.extensions["qa_bot_live"] = live
     app.extensions["qa_bot_config"] = config
+    # Each answer's status, reason code and citations, and patients' feedback (see feedback.py).
+    app.extensions["qa_bot_recorder"] = open_recorder(config)
     init_logging(app, config)
     init_api(app, config)
     init_cors(app, config.cors_origins)
     init_site(app, config)
+    init_staff(app, config, debug)
     init_security_headers(app)
     return app
 
@@ -164,7 +170,29 @@ def init_api(app: Flask, config: Config) -> None:
         except TooSlowError as exc:  # the worker is free again: only this request fails
             raise ApiError(503, "too_slow", str(exc)) from None
         g.answer_status = answer.status
+        recorder = current_app.extensions["qa_bot_recorder"]
+        if recorder is not None:  # only queued: the answer never waits on the database
+            recorder.record(answer, _bot().index.manifest["corpus_digest"][:16])
         return jsonify(answer.to_dict())
+
+    @app.post("/api/feedback")
+    @limited
+    def api_feedback():
+        try:
+            answer_id, helpful, reason = parse_feedback(_json_body('{"answer_id": "...", "helpful": false}'))
+        except UsageError as exc:
+            raise ApiError(400, "invalid_feedback", str(exc)) from None
+        recorder = current_app.extensions["qa_bot_recorder"]
+        if recorder is None:
+            raise ApiError(404, "unknown_answer", "no answer has that id: this server keeps no answers")
+        try:
+            recorder.feedback(answer_id, helpful, reason)
+        except UnknownAnswerError as exc:
+            raise ApiError(404, "unknown_answer", str(exc)) from None
+        except StoreError:
+            log.error("feedback store: a patient's feedback was lost (the database cannot be reached)")
+            raise ApiError(503, "store_unavailable", "your feedback could not be saved just now: please try again later") from None
+        return jsonify({"status": "recorded"})
 
     @app.get("/api/health")
     @limited
@@ -174,7 +202,12 @@ def init_api(app: Flask, config: Config) -> None:
         return jsonify({
             "status": "ok", "version": __version__, "articles": m["articles"], "sections": m["sections"],
             "terms": m["terms"], "built_at": m["built_at"], "index": build_name(bot) or "", "corpus_digest": m["corpus_digest"],
+            **store_health(),
         })
+
+    def store_health() -> dict:
+        recorder = current_app.extensions["qa_bot_recorder"]
+        return {} if recorder is None else {"store": recorder.health()}
 
     @lru_cache(maxsize=1)  # only the index in use: an old one is not kept alive after a reload
     def topics_of(bot: Bot) -> dict:  # worked out once per loaded index, not per widget opened
@@ -194,21 +227,26 @@ def init_api(app: Flask, config: Config) -> None:
     app.register_error_handler(Exception, _unexpected_error)
 
 
-def _body() -> dict:
-    """The request's JSON object, with a "question" string (its other fields are not checked here)."""
+def _json_body(example: str):
+    """The request's JSON body, decoded; ``example`` (a body to send) goes into the errors."""
     if request.mimetype != "application/json":
-        raise ApiError(415, "unsupported_media_type", 'send the question as JSON with "Content-Type: application/json"')
+        raise ApiError(415, "unsupported_media_type", f'send {example} as JSON with "Content-Type: application/json"')
     raw = request.get_data(cache=False)  # raises 413 at once for a Content-Length over MAX_CONTENT_LENGTH
     # A body sent without a length (chunked) is cut at MAX_CONTENT_LENGTH without a word: one more
     # byte from the server's own stream says whether it went on, and then it is refused the same way.
     if request.content_length is None and len(raw) >= request.max_content_length and request.environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge()
     try:
-        body = json.loads(raw)
+        return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "invalid_json", 'the body is not valid JSON: send {"question": "..."}') from None
+        raise ApiError(400, "invalid_json", f"the body is not valid JSON: send {example}") from None
     except RecursionError:  # thousands of nested brackets: not a question
-        raise ApiError(400, "invalid_json", 'the body is nested too deeply: send {"question": "..."}') from None
+        raise ApiError(400, "invalid_json", f"the body is nested too deeply: send {example}") from None
+
+
+def _body() -> dict:
+    """The request's JSON object, with a "question" string (its other fields are not checked here)."""
+    body = _json_body('{"question": "..."}')
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", 'the body must be a JSON object: {"question": "..."}')
     if "question" not in body:

@@ -61,7 +61,13 @@ def test_api_conforms_to_its_openapi_description(app, case):
 
 
 def expected_status(case, response) -> None:
-    """A schema-valid request gets 200, except a question the bot refuses as empty or too long."""
+    """A schema-valid request gets 200, except a question the bot refuses as empty or too long, and
+    feedback: the fuzzer cannot know an answer id (404), nor that a reason goes only with "not helpful"."""
+    if (case.method, case.path) == ("POST", "/api/feedback"):
+        refused = case.body["helpful"] and "reason" in case.body
+        assert response.status_code == (400 if refused else 404), (case.body, response.status_code)
+        assert response.json()["error"]["code"] == ("invalid_feedback" if refused else "unknown_answer")
+        return
     if (case.method, case.path) != ("POST", "/api/ask"):
         assert response.status_code == 200, (case.method, case.path, response.status_code)
         return
@@ -88,7 +94,7 @@ def test_the_fuzzed_description_is_the_one_the_app_serves(app):
     assert served["paths"] == schema.raw_schema["paths"]
     assert served["components"] == schema.raw_schema["components"]
     operations = {(op.method.upper(), op.path) for op in (r.ok() for r in schema.get_all_operations())}
-    assert operations == {("POST", "/api/ask"), ("GET", "/api/health"), ("GET", "/api/topics"),
+    assert operations == {("POST", "/api/ask"), ("POST", "/api/feedback"), ("GET", "/api/health"), ("GET", "/api/topics"),
                           ("GET", "/api/openapi.json")}
 
 

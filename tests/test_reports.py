@@ -46,7 +46,7 @@ def fill(store):
     store.feedback(a1, helpful=False, reason="wrong_topic")
     store.feedback(a2, helpful=False, reason="out_of_date")
     store.feedback(a3, helpful=True)
-    store.feedback(old, helpful=False, reason="didnt_answer")  # before the period: not counted
+    store.feedback(old, helpful=False, reason="not_answered")  # before the period: not counted
     assert store.flush()
 
 
@@ -72,6 +72,7 @@ def test_the_report_counts_the_period_by_day_reason_and_section(filled):
         (*S2, 1, 0, {"out_of_date": 1}),
     ]
     assert [(a.title, a.days) for a in result.stale_articles] == [("Old Article", 400)]
+    assert (result.helpful, result.not_helpful) == (1, 2)  # the verdict on the old answer is out of the period
 
 
 def test_unanswered_questions_are_grouped_by_similarity(filled):
@@ -170,3 +171,37 @@ def test_csv_cells_that_look_like_formulas_stay_text(database):
     store.close()
     row = [r for r in csv.DictReader(io.StringIO(text)) if r["table"] == "unanswered_question"]
     assert [r["key"] for r in row] == ["'=SUM(1,2) what does this mean"]
+
+
+# -- the commands: qa-bot report, purge, db upgrade ---------------------------------------------------
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    from qa_bot import cli
+
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_report_purge_and_db_upgrade_commands(database, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("QA_BOT_DATA_DIR", str(database.data_dir))
+    monkeypatch.setenv("QA_BOT_DATABASE_URL", database.url)
+    store = database.open()
+    fill(store)
+    store.close()
+    base = ("--corpus", str(CORPUS), "--index-dir", str(tmp_path / "index"))
+    code, out, _ = run_cli(capsys, *base, "report", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["answers"] == 9 and data["not_helpful"] == 2 and data["unanswered_questions"] is None
+    code, out, _ = run_cli(capsys, *base, "report", "--since", "3d", "--csv")
+    assert code == 0 and out.startswith("table,key,detail,count\n") and "feedback,not_helpful,,2" in out
+    code, out, _ = run_cli(capsys, *base, "report")
+    assert code == 0 and "Why questions went unanswered:" in out and "not_covered:cost" in out
+    code, _, err = run_cli(capsys, *base, "report", "--since", "soon")
+    assert code == 2 and err.count("\n") == 1 and "like 30d" in err
+    monkeypatch.setenv("QA_BOT_RETENTION_DAYS", "3")
+    code, out, _ = run_cli(capsys, *base, "purge")
+    assert code == 0 and out == "purged 1 answer(s) older than 3 days\n"  # the one 40 days old
+    code, out, _ = run_cli(capsys, *base, "db", "upgrade")
+    assert code == 0 and "schema version 2" in out

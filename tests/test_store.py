@@ -98,7 +98,7 @@ def test_feedback_for_an_unknown_answer_id_is_refused(store, answer_id):
     ("yes", None, "helpful must be true or false"),
     (1, None, "helpful must be true or false"),
     (True, "wrong_topic", "only with 'not helpful'"),
-    (False, "too_long", "reason must be one of wrong_topic, didnt_answer, hard_to_understand, out_of_date"),
+    (False, "too_long", "reason must be one of wrong_topic, not_answered, hard_to_understand, out_of_date"),
 ])
 def test_a_bad_verdict_is_a_usage_error(tmp_path, helpful, reason, message):
     store = open_store(tmp_path / "data")
@@ -160,7 +160,7 @@ def test_with_defaults_the_question_is_stored_nowhere(database, caplog):
     caplog.set_level(logging.DEBUG)
     store = database.open()
     answer_id = store.record("no_answer", "low_confidence", "v1", question=f"{DISTINCTIVE} {IDENTIFYING}")
-    store.feedback(answer_id, helpful=False, reason="didnt_answer")
+    store.feedback(answer_id, helpful=False, reason="not_answered")
     assert [a["question"] for a in rows(store, schema.answers)] == [None]
     on_disk = stored_bytes(database, store)
     store.close()

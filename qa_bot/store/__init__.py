@@ -33,6 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..answer import STATUSES
 from ..errors import ConfigError, StoreError, UnknownAnswerError, UsageError
+from ..feedback import FEEDBACK_REASONS
 from ..privacy import redact
 from . import schema
 from .connect import data_dir_for, describe, make_engine, writing
@@ -43,7 +44,6 @@ __all__ = ["FEEDBACK_REASONS", "Store", "WriterStats", "data_dir_for", "new_answ
 
 log = logging.getLogger("qa_bot.store")
 
-FEEDBACK_REASONS = ("wrong_topic", "didnt_answer", "hard_to_understand", "out_of_date")
 # Reason codes are made by qa-bot, never typed by a patient (so the stdlib's re is fine here): a
 # word, optionally ':' and a detail from a fixed list (a vocabulary topic, a triage rule).
 REASON_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}(?::[a-z0-9_]{1,31})?")
