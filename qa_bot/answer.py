@@ -218,28 +218,28 @@ class Bot:
 
     def _retrieve(self, question: str, reading: Reading, deadline: Deadline) -> Answer:
         parts = question_parts(question)
-        outcome = self._several(parts, deadline) if len(parts) > 1 else None
+        outcome, encoded = self._several(parts, deadline) if len(parts) > 1 else (None, None)
         if outcome is None:
-            outcome = self._outcome(question, reading, deadline)
+            outcome = self._outcome(question, reading, deadline, encoded)
         if outcome.status == "no_answer":
             return self._reply(question, "no_answer", outcome.reply, reason=outcome.reason,
                                suggestions=self.suggester.near(outcome.near))
         texts = [sentence for _, sentences in outcome.cited for sentence in sentences]
         return self._reply(question, "answered", " ".join(texts), [c for c, _ in outcome.cited], reason=outcome.reason)
 
-    def _several(self, parts: list[str], deadline: Deadline) -> "_Outcome | None":
+    def _several(self, parts: list[str], deadline: Deadline) -> "tuple[_Outcome | None, np.ndarray | None]":
         """A message holding several questions: each part answered from its own best section, the
-        parts the articles do not cover named in the reason. None when fewer than two parts ask
-        something or none has an answer of its own: the message is then read as one question
-        (together, its parts may say more)."""
+        parts the articles do not cover named in the reason. No outcome when fewer than two parts
+        ask something or none has an answer of its own: the message is then read as one question
+        (together, its parts may say more), with the vector made from the parts' (if any)."""
         readings = [(part, self.reader.read(part)) for part in parts]
         # "Etc." asks nothing; "Side effects?" asks about a topic the vocabulary knows is not covered
         readings = [(part, r) for part, r in readings if r.units or r.not_covered or r.ask_a_clinician][:MAX_PARTS]
         if len(readings) < 2:
-            return None
+            return None, None
         deadline.check()
         texts = [part for part, _ in readings]
-        vectors = self.ranker.encode(texts) if self.ranker.semantic else [None] * len(texts)
+        vectors = self.ranker.encode(readings) if self.ranker.semantic else [None] * len(texts)
         cited, seen, missed = [], set(), []
         for (part, reading), vector in zip(readings, vectors):
             outcome = self._outcome(part, reading, deadline, vector)
@@ -249,12 +249,12 @@ class Bot:
                 seen.add(outcome.cited[0][0].url)
                 cited.append(outcome.cited[0])
         if not cited:
-            return None
+            return None, (self.ranker.together(vectors, texts) if self.ranker.semantic else None)
         cited.sort(key=lambda pair: -pair[0].score)  # best first, as for one question
         reason = f"{len(readings) - len(missed)} of {len(readings)} questions answered"
         if missed:
             reason += "; not answered: " + "; ".join(missed)
-        return _Outcome("answered", "", cited, reason)
+        return _Outcome("answered", "", cited, reason), None
 
     def _outcome(self, question: str, reading: Reading, deadline: Deadline, encoded=None) -> "_Outcome":
         """What to reply to one question (``encoded``: its vector, if worked out already)."""

@@ -176,6 +176,12 @@ def _encode_memo(encoder, texts: list[str]) -> np.ndarray:
     return out
 
 
+def encoder_text(question: str, reading: Reading) -> str:
+    """What the encoder reads for a question: as typed, with the article words of the patient
+    phrases the vocabulary matched ("a hypo at night (hypoglycemia low blood glucose)")."""
+    return f"{question} ({'; '.join(reading.meanings)})" if reading.meanings else question
+
+
 @functools.lru_cache(maxsize=1)
 def shared_encoder() -> Encoder:
     """The installed model, loaded once per process (its weights are 90 MB) and shared by every
@@ -203,10 +209,19 @@ class Ranker:
         """A read question's index terms: its own and the ones the vocabulary added count alike."""
         return self.engine.terms(reading.terms + reading.expansions)
 
-    def encode(self, questions: list[str]) -> np.ndarray:
-        """Several questions' vectors at once (one call to the encoder), for :meth:`rank`."""
+    def encode(self, questions: list[tuple[str, Reading]]) -> np.ndarray:
+        """Several questions' vectors at once (one call to the encoder), each given as typed and as
+        read, for :meth:`rank`."""
         share = max(QUESTION_PART_TOKENS, QUESTION_TOKENS // max(1, len(questions)))
-        return self.encoder.encode(questions, max_tokens=share)
+        return self.encoder.encode([encoder_text(q, r) for q, r in questions], max_tokens=share)
+
+    @staticmethod
+    def together(vectors: np.ndarray, questions: list[str]) -> np.ndarray:
+        """The vector of several questions read as one message, from theirs (:meth:`encode`), with
+        no second call to the encoder: their mean weighted by length, as the encoder's mean pooling
+        weighs each word piece alike, made a unit vector again."""
+        mean = np.asarray([len(q) for q in questions], dtype=np.float32) @ vectors
+        return mean / np.linalg.norm(mean)
 
     def rank(self, reading: Reading, question: str, k: int, deadline: Deadline = NO_DEADLINE,
              encoded: np.ndarray | None = None) -> Ranking:
@@ -218,7 +233,7 @@ class Ranker:
         dense = heading = None
         if self.vectors is not None:
             deadline.check()
-            q = self.encoder.encode(question, max_tokens=QUESTION_TOKENS) if encoded is None else encoded
+            q = self.encoder.encode(encoder_text(question, reading), max_tokens=QUESTION_TOKENS) if encoded is None else encoded
             deadline.check()
             dense = self.vectors.body @ q
             heading = self.vectors.title @ q

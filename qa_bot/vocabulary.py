@@ -82,6 +82,9 @@ UNKNOWN_WEIGHT = math.log(3)
 # any unknown word would make every question look uncovered.
 MIN_KNOWN_WEIGHT = 0.05
 QUESTION_WORDS = frozenset({"does", "doe", "did", "doing"})
+# A same_as phrase of at most this many words names a thing ("a fib", "hypos", "the runs"); a
+# longer one is a way of asking ("how do I get rid of"), which the encoder reads well as typed.
+MAX_NAME_STEMS = 3
 
 
 @dataclass(frozen=True)
@@ -259,6 +262,9 @@ class Reading:
     # not_covered topics that some article does use the words of: (topic, the index terms that
     # say a section discusses it). The section that answers must hold one of each (see ranker.py).
     aspects: tuple[tuple[str, frozenset[str]], ...] = ()
+    # the article words, as written, of the same_as entries a short patient phrase matched (see
+    # MAX_NAME_STEMS): what the question names, in the articles' words, for the encoder
+    meanings: tuple[str, ...] = ()
 
     @property
     def unknown(self) -> tuple[str, ...]:
@@ -397,6 +403,7 @@ class Reader:
                 stems[i] = fixed
                 corrections.append((w, fixed))
         query, added, units, found = [], [], [], {part: [] for part in SECTIONS}
+        meanings: list[str] = []
         i = 0
         while i < len(stems):
             match = self._phrase_at(stems, i) if stems[i] in self._starts else None
@@ -406,6 +413,8 @@ class Reader:
                 if target not in found[part]:
                     found[part].append(target)
                 if part == "same_as":
+                    if len(phrase) <= MAX_NAME_STEMS and target not in meanings:
+                        meanings.append(target)
                     own = [s for s in phrase if s in self.known and s not in self._skip]
                     terms = self._targets[target] | frozenset(own)
                     query += own
@@ -424,7 +433,7 @@ class Reader:
             i += 1
         return Reading(tuple(t for t in query if t in self.known), tuple(added), tuple(units),
                        tuple(found["not_covered"]), tuple(found["ask_a_clinician"]), tuple(corrections),
-                       self._aspects_in(stems))
+                       self._aspects_in(stems), tuple(meanings))
 
     def _aspects_in(self, stems: list[str]) -> tuple[tuple[str, frozenset[str]], ...]:
         """The aspects (see ``_aspects``) a question's stems name, each topic once, in order."""

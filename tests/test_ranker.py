@@ -154,3 +154,42 @@ def test_a_process_that_loaded_an_index_rebuilds_it_encoding_only_the_sections_t
     write_article(corpus, "b.md", HEAD.format(t="Hives") + "Hives are itchy red welts.\n")
     build_index(corpus, tmp_path / "index")
     assert encoded == ["Hives. Hives are itchy red welts."]  # the body; its title "Hives" is known
+
+
+class CallCountingEncoder:
+    """The shared encoder, counting the calls made to it."""
+
+    def __init__(self):
+        self.inner, self.calls = shared_encoder(), 0
+        self.dims = self.inner.dims
+
+    def encode(self, *args, **kwargs):
+        self.calls += 1
+        return self.inner.encode(*args, **kwargs)
+
+    def params(self):
+        return self.inner.params()
+
+
+def test_a_message_of_several_questions_is_encoded_once(eyes):
+    bot = Bot(eyes.index, eyes.config, encoder=CallCountingEncoder())
+    # no part answers alone: the message is read as one question, with the vector made from its
+    # parts' rather than a second call to the encoder
+    answer = bot.ask("why sting? why sand? why burn?")
+    assert "questions answered" not in answer.reason  # read as one question
+    assert bot.ranker.encoder.calls == 1, answer.reason
+    assert answer.status == "answered" and answer.citations[0].article == "Dry Eye"
+
+
+def test_several_questions_read_as_one_point_where_their_parts_do():
+    vectors = np.array([[1, 0], [0, 1]], dtype=np.float32)
+    together = Ranker.together(vectors, ["a" * 30, "b" * 10])
+    assert np.isclose(np.linalg.norm(together), 1) and together[0] == pytest.approx(3 * together[1])
+
+
+def test_lay_words_reach_the_encoder_in_the_articles_words(eyes):
+    # a short patient phrase names a thing: the encoder reads it with the articles' words...
+    assert ranker.encoder_text("zits on my chin", eyes.reader.read("zits on my chin")) == "zits on my chin (acne pimples)"
+    # ...a long one is a way of asking, read as typed
+    assert ranker.encoder_text("what is good for dry eye", eyes.reader.read("what is good for dry eye")) == \
+        "what is good for dry eye"
