@@ -82,9 +82,12 @@ UNKNOWN_WEIGHT = math.log(3)
 # any unknown word would make every question look uncovered.
 MIN_KNOWN_WEIGHT = 0.05
 QUESTION_WORDS = frozenset({"does", "doe", "did", "doing"})
-# A same_as phrase of at most this many words names a thing ("a fib", "hypos", "the runs"); a
-# longer one is a way of asking ("how do I get rid of"), which the encoder reads well as typed.
+# A same_as phrase of at most this many words, none of them a question word, names a thing ("a fib",
+# "hypos", "the runs"); others are ways of asking ("how do I get rid of", "which conditions can"),
+# which the encoder reads well as typed.
 MAX_NAME_STEMS = 3
+ASKING_WORDS = frozenset({"how", "what", "which", "why", "when", "who", "where", "can", "could", "will",
+                          "would", "should", "is", "are", "do"})
 
 
 @dataclass(frozen=True)
@@ -413,7 +416,8 @@ class Reader:
                 if target not in found[part]:
                     found[part].append(target)
                 if part == "same_as":
-                    if len(phrase) <= MAX_NAME_STEMS and target not in meanings:
+                    names = len(phrase) <= MAX_NAME_STEMS and ASKING_WORDS.isdisjoint(words[i : i + len(phrase)])
+                    if names and target not in meanings:
                         meanings.append(target)
                     own = [s for s in phrase if s in self.known and s not in self._skip]
                     terms = self._targets[target] | frozenset(own)
