@@ -219,8 +219,10 @@ RULE_CASES = [
      ["my husband's leg suddenly went cold and pale and he is in terrible pain"],
      ["my feet are often cold and white in winter, is that Raynaud's?", "what does it mean if a leg is cold and pale"]),
     ("a blow to the belly with warning signs",
-     ["my daughter was kicked in the stomach by a horse and now she's very pale and sick"],
-     ["I bumped my tummy on the table yesterday and there's a little bruise", "can you get botox in the stomach area?"]),
+     ["my daughter was kicked in the stomach by a horse and now she's very pale and feels sick",
+      "he fell on the handlebars, his tummy hurts more and more"],
+     ["I bumped my tummy on the table yesterday and there's a little bruise", "can you get botox in the stomach area?",
+      "he bumped his tummy on the table and went pale for a second then laughed"]),
     ("fallen and can't get up",
      ["my mother has fallen in the bathroom and can't get up, she's been lying there for hours"],
      ["my dad had a fall last year and couldn't get up, should he get a pendant alarm?",
@@ -301,6 +303,7 @@ CONTEXT_CASES = [
     # ... but taking it out undoes it, where "he seems fine" does not
     ("my girl had a magnet in her mouth but I pulled it straight out, she's fine", False),
     ("my girl had a magnet in her mouth and now I can't find it, she seems fine", True),
+    ("my daughter holds her tablets in her mouth instead of swallowing them, she spits them out later", False),
     ("my boy had a crisp in his mouth and now it's gone, he ate it", False),
     # an animal covers the rest of its clause, not the signs before it
     ("we've all got headaches and feel sick and the dog is very sleepy too, the boiler is old", True),
@@ -309,6 +312,7 @@ CONTEXT_CASES = [
     ("how many of these tablets would it take to never wake up", True),
     ("I'm frightened I'll do something stupid tonight", True),
     ("i might do something stupid like book a holiday i can't afford", False),
+    ("i'm going to take it all in and think about the options", False),
     # someone else
     ("my 2 year old's lips are going blue", True),
     ("she can't lift her arm and her words are jumbled", True),

@@ -44,6 +44,9 @@ WANTS_TO_DIE = thought(
     r"\b(?:i'll|i will|i'm going to|i am going to|going to) end it (?:tonight|today|now|all|soon|this week)\b",
     r"\bhad enough of (?:life|living|being alive|this life)\b",
 )
+TAKE_IT_ALL = thought("going to take it all",
+                      r"\b(?:going to|will|i'll|plan to|planning to|gonna) (?:take|swallow) (?:it all|all of it)\b",
+                      unless=r" (?:in|back|on board|on|off|out|away|with|into account)\b")
 # "do something stupid" tonight: an indirect way of saying it (docs/red-flags.md section 19), but not
 # "do something stupid like eat the whole cake".
 SOMETHING_STUPID = thought(
@@ -87,7 +90,7 @@ PLAN_OR_MEANS = thought(
     r"\b(?:pills|tablets|rope) (?:are |is )?(?:ready|saved up|stockpiled)\b",
     r"\b(?:saving|saved|hoarding|hoarded|collecting|stockpiling) (?:up )?(?:my |his |her |all my |some )?(?:pills|tablets|meds|"
     r"medication|painkillers)\b",
-    r"\b(?:going to|will|i'll|plan to|planning to|gonna) (?:take|swallow) (?:them all|all of them|the lot|the whole lot|it all|all of it)\b",
+    r"\b(?:going to|will|i'll|plan to|planning to|gonna) (?:take|swallow) (?:them all|all of them|the lot|the whole lot)\b",
     r"\bstockpil\w* (?:pills|tablets|meds)\b",
     r"\b(?:ways|how) to (?:die|kill myself|end it|end my life|commit suicide|overdose)\b",
     r"\b(?:planning|planned|worked out) how (?:to|i'll|i will|i'm going to) (?:end|do it|die)\b",
@@ -128,5 +131,5 @@ ON_PURPOSE = term("on purpose", r"\b(?:on purpose|deliberately|intentionally|to 
 
 CRISIS = rule("crisis",
 "suicidal thoughts", WANTS_TO_DIE, NOT_WANTING_TO_LIVE, NO_POINT_GOING_ON, PLAN_OR_MEANS, GOODBYES,
-              HOW_MANY_TO_DIE, SOMETHING_STUPID)
+              HOW_MANY_TO_DIE, SOMETHING_STUPID, TAKE_IT_ALL)
 SELF_HARM_NOW = rule("crisis", "self-harm", SELF_HARM)

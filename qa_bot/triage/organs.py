@@ -7,7 +7,7 @@ the sources are listed.
 from __future__ import annotations
 
 from .lexicon import one_of, rule, term
-from .signs import CONFUSED, DROWSY, FAINT, NONSENSE, PALE, SUDDEN, VOMITING
+from .signs import CONFUSED, DROWSY, FAINT, NAUSEA, NONSENSE, PALE, SUDDEN, SWEATY, VOMITING
 
 SEVERE = (r"(?:sudden|suddenly|severe|agony|agonising|agonizing|excruciating|unbearable|really bad|very bad|terrible|extreme|"
           r"intense|horrendous|horrible|dreadful|searing|crippling|awful|worst)")
@@ -55,10 +55,16 @@ BELLY_BLOW = term(
     r"(?:tummy|belly|stomach|abdomen|side|ribs)\b",
     r"\bhandlebars?\b", r"\b(?:tummy|belly|stomach|abdomen) (?:[\w']+ ){0,3}(?:the )?(?:handlebars?|steering wheel|seat ?belt)\b",
     setting=True)
+COLD_SKIN = term("cold skin", r"\b(?:cold|clammy|cold and clammy) (?:to (?:the )?touch|skin|hands)\b",
+                 r"\b(?:skin|hands|he|she|he's|she's) (?:is |are |feels? )?(?:very |really |ice )?(?:cold|clammy)\b")
 SWOLLEN_BELLY = term("belly swelling", r"\b(?:tummy|belly|stomach|abdomen) (?:is |looks |has |keeps |'s )?(?:getting |gone |going )?"
                      r"(?:(?:really|very|so|more) )?(?:swollen|swelling|bloated|distended|hard|rigid|bigger)\b")
+WORSE_PAIN = term("pain getting worse", r"\b(?:hurts?|hurting|pain|sore|aches?)\b (?:[\w']+ ){0,2}(?:more and more|worse and worse|"
+                  r"getting worse|worse now|keeps getting worse|increasing)\b")
+# Turning pale alone ("went pale for a second then laughed") is not enough.
 BELLY_BLEEDING = rule("emergency", "a blow to the belly with warning signs",
-                      (BELLY_BLOW, one_of(PALE, FAINT, SWOLLEN_BELLY, VOMITING)))
+                      (BELLY_BLOW, one_of(FAINT, SWOLLEN_BELLY, VOMITING, WORSE_PAIN)),
+                      (BELLY_BLOW, PALE, one_of(NAUSEA, SWEATY, DROWSY, COLD_SKIN)))
 
 # --- 25. A fall and can't get up, or lying on the floor for a long time (East of England Ambulance
 # Service advice: 999 if they cannot get up even with help, or are confused, drowsy or vomiting).

@@ -116,7 +116,7 @@ IN_THE_MOUTH = term(
     rf"{SMALL_THINGS}\b", lasting=True, removable=True)
 HARMFUL_IN_MOUTH = term(
     "something harmful in the mouth",
-    rf"\b(?:{POISONS}|vapes?|e-?cigs?|e-?cigarettes?|(?:pills?|tablets?|capsules?|medicines?))\b (?:[\w']+ ){{0,4}}"
+    rf"\b(?:{POISONS}|vapes?|e-?cigs?|e-?cigarettes?)\b (?:[\w']+ ){{0,4}}"
     r"(?:in|into|inside) (?:his|her|their|its) mouth\b",
     rf"\b(?:chewing|chewed|sucking|sucked|biting|bit|bitten|licking|licked) (?:on |into )?(?:[\w']+ ){{0,3}}(?:vapes?|"
     r"e-?cigs?|e-?cigarettes?|batter(?:y|ies)|magnets?|(?:laundry|washing|dishwasher|liquid) (?:pods?|capsules?|tablets?|tabs?)|"
