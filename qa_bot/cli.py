@@ -285,7 +285,7 @@ def cmd_init(args) -> int:
 
     for path in init(args.dir):
         print(f"created {path}")
-    print(f"next: cd {args.dir} && qa-bot corpus check && qa-bot ask \"What should I bring to my appointment?\"")
+    print(f"next: cd {args.dir} && qa-bot corpus check && qa-bot ask \"What should I bring to my visit?\"")
     return 0
 
 

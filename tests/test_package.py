@@ -108,7 +108,7 @@ def test_the_installed_package_runs_outside_the_checkout(venv, tmp_path, clean_e
     again = subprocess.run([qa_bot, "init", "clinic"], cwd=tmp_path, env=clean_env, capture_output=True, text=True)
     assert again.returncode != 0 and again.stderr.count("\n") == 1 and "already exists" in again.stderr
     run([qa_bot, "corpus", "check"], clinic, clean_env)
-    own = json.loads(run([qa_bot, "ask", "--json", "What should I bring to my appointment?"], clinic, clean_env).stdout)
+    own = json.loads(run([qa_bot, "ask", "--json", "What should I bring to my visit?"], clinic, clean_env).stdout)
     assert own["status"] == "answered", own
     assert "/articles/preparing-for-your-visit#what-to-bring" in [c["url"] for c in own["citations"]], own
 
