@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -127,3 +129,97 @@ def test_chat_records_feedback_on_the_last_answer(tmp_path, monkeypatch, capsys)
     db = sqlite3.connect(data / "qa-bot.sqlite3")
     assert db.execute("SELECT status, question FROM answers").fetchall() == [("answered", None)]
     assert db.execute("SELECT helpful, reason FROM feedback").fetchall() == [(0, "out_of_date")]
+
+
+# -- end to end: `qa-bot serve` with the store ----------------------------------------------------------
+
+
+def _served(tmp_path, database, **settings):
+    from test_serve import Served
+
+    return Served(tmp_path, workers=1, QA_BOT_DATA_DIR=str(database.data_dir),
+                  QA_BOT_DATABASE_URL=database.url, **settings)
+
+
+def _store_health(served) -> dict:
+    import json
+
+    return json.loads(served.request("GET", "/api/health")[2])["store"]
+
+
+def test_serve_answers_every_request_while_the_database_is_gone_and_recovers(database, tmp_path):
+    """The fault test: 200 requests during an outage (PostgreSQL stopped; SQLite's folder moved away:
+    root ignores a read-only file) all get their answer; the lost writes are counted; writing resumes."""
+    from test_serve import poll
+    from test_store import Outage
+
+    served = _served(tmp_path / "serve", database)
+    try:
+        questions = ["Can Botox help with chronic migraines?", "what does botox cost", "hello"]
+        assert all(served.ask(q)[0] == 200 for q in questions * 5)
+        poll(lambda: _store_health(served)["written"] == 15, 30, what="15 answers written")
+        outage = Outage(database)
+        outage.begin()
+        try:
+            answers = [served.ask(questions[i % 3]) for i in range(200)]
+            assert [status for status, _ in answers] == [200] * 200
+            assert all(body["answer"] and body["disclaimer"] for _, body in answers)
+            health = poll(lambda: (h := _store_health(served))["lost"] == 200 and h["pending"] == 0 and h,
+                          90, what="200 lost writes counted")
+            assert health["failing"] and health["written"] == 15
+            status, _, body = served.request("GET", "/api/health")
+            assert status == 200
+        finally:
+            outage.end()
+        after = [served.ask("Can Botox help with chronic migraines?")[1] for _ in range(5)]
+        health = poll(lambda: (h := _store_health(served))["written"] == 20 and h, 60, what="writes resumed")
+        assert health["lost"] == 200 and not health["failing"]
+        conn = served.connection()
+        conn.request("POST", "/api/feedback", body=json.dumps({"answer_id": after[0]["id"], "helpful": True}),
+                     headers={"Content-Type": "application/json"})
+        assert conn.getresponse().status == 200
+        conn.close()
+        log = served.stderr()
+        assert log.count("writes are failing") == 1 and "writes work again; 200 lost since start" in log
+    finally:
+        served.stop()
+
+
+def test_serve_stores_no_question_by_default_and_only_redacted_with_log_questions(tmp_path):
+    """The privacy test, end to end over HTTP on SQLite: a distinctive question is nowhere in the data
+    folder, the index folder or the logs by default; with log_questions only redacted, and gone after
+    the retention purge."""
+    from datetime import datetime, timedelta, timezone
+
+    from pg import Database
+    from test_store import folder_bytes
+
+    distinctive = "Does botox help my zanzibarquokka elbow flutter"
+    identifying = "my name is Quentin Zarkovsky, email qz.flutter@example.org"
+    for log_questions in ("false", "true"):
+        work = tmp_path / log_questions
+        database = Database(work / "data")
+        served = _served(work / "serve", database, QA_BOT_LOG_QUESTIONS=log_questions)
+        try:
+            for question in (distinctive, f"{identifying}. {distinctive}?"):
+                status, body = served.ask(question)
+                assert status == 200
+                conn = served.connection()
+                conn.request("POST", "/api/feedback", body=json.dumps({"answer_id": body["id"], "helpful": False}),
+                             headers={"Content-Type": "application/json"})
+                assert conn.getresponse().status == 200
+                conn.close()
+        finally:
+            served.stop()
+        stored = folder_bytes(work / "data")
+        everything = stored + folder_bytes(work / "serve" / "index") + served.stderr().encode()
+        assert b"Zarkovsky" not in everything and b"qz.flutter" not in everything
+        assert stored and b"zanzibarquokka" not in folder_bytes(work / "serve" / "index")
+        if log_questions == "false":
+            assert b"zanzibarquokka" not in everything
+            continue
+        assert b"zanzibarquokka" in stored and b"[EMAIL]" in stored  # kept, redacted
+        store = database.open(log_questions=True)
+        assert store.purge(now=datetime.now(timezone.utc) + timedelta(days=91)) == 2
+        store.close()
+        assert b"zanzibarquokka" not in folder_bytes(work / "data")
