@@ -106,8 +106,9 @@ def add_corpus(sub) -> None:
 
 def add_eval(sub) -> None:
     ev = add_command(sub, "eval", "Measure answer quality (or triage) on a labelled JSONL file.", cmd_eval)
-    ev.add_argument("file", help="JSONL of questions (question, expect, sections or accept) or of triage messages "
-                    "(message, expect, kind): the forms of shared/eval/README.md")
+    ev.add_argument("file", help="JSONL of questions (question, expect, sections or accept), of triage messages "
+                    "(message, expect, kind): the forms of shared/eval/README.md, or of conversations "
+                    '({"conversation": [turns]}: see the README)')
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -320,11 +321,15 @@ def cmd_corpus_check(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import evaluate, format_report, read_questions
+    from .conversations import evaluate_conversations, format_conversations, is_conversation, read_conversations
+    from .evaluate import evaluate, format_report, read_lines, read_questions
 
-    cases = read_questions(args.file)
-    report = evaluate(_bot(args), cases)
-    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
+    if is_conversation(read_lines(args.file)[0][1]):  # a file of conversations: follow-ups
+        run, show, cases = evaluate_conversations, format_conversations, read_conversations(args.file)
+    else:
+        run, show, cases = evaluate, format_report, read_questions(args.file)
+    report = run(_bot(args), cases)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else show(report))
     return 0
 
 

@@ -135,6 +135,13 @@ def parse_cases(items) -> list[Case]:
 
 def read_questions(path) -> list[dict]:
     """A labelled file's objects, each checked (errors name the file and line)."""
+    items = read_lines(path)
+    parse_cases(items)
+    return [obj for _, obj in items]
+
+
+def read_lines(path) -> list[tuple[str, object]]:
+    """A JSONL file's objects, each with where it is ("file:line"), not yet checked."""
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -152,8 +159,7 @@ def read_questions(path) -> list[dict]:
             raise UsageError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
     if not items:
         raise UsageError(f"{path} has no questions")
-    parse_cases(items)
-    return [obj for _, obj in items]
+    return items
 
 
 def _options(name: str, options, what: str) -> str:
@@ -245,7 +251,7 @@ def evaluate(bot, cases: list[dict]) -> dict:
     cases = check_sections(bot, parse_cases((f"case {i}", c) for i, c in enumerate(cases, 1)))
     if not cases:
         raise UsageError("there are no questions to evaluate")
-    results = [_ask(bot, case) for case in cases]
+    results = [_ask(bot, case)[0] for case in cases]
     triage = cases[0].triage
     expects = TRIAGE_EXPECTS if triage else QUESTION_EXPECTS
     by = {e: [r for r in results if r["expect"] == e] for e in expects}
@@ -281,10 +287,11 @@ def evaluate(bot, cases: list[dict]) -> dict:
     return report
 
 
-def _ask(bot, case: Case) -> dict:
+def _ask(bot, case: Case, history=()) -> tuple[dict, object]:
+    """The result of asking one case (after ``history``, the earlier turns), and the answer."""
     text = cut_message(case.text, bot.config.max_question_chars) if case.triage else case.text
     try:
-        a = bot.ask(text)
+        a = bot.ask(text, history)
     except UsageError as exc:
         raise UsageError(f"{_short(case.text)!r}: {exc}") from None
     cited = [(c.article, c.section) for c in a.citations]
@@ -294,7 +301,7 @@ def _ask(bot, case: Case) -> dict:
     else:
         result["accept"] = [list(p) for p in case.accept]
     return result | {"status": a.status, "cited": [list(p) for p in cited], "reason": a.reason,
-                     "right": case.right(a.status, cited[0] if cited else None)}
+                     "right": case.right(a.status, cited[0] if cited else None)}, a
 
 
 def _by_kind(results: list[dict]) -> dict:

@@ -37,7 +37,7 @@ class TableBot:
         self.answers = answers
         self.asked = []
 
-    def ask(self, text):
+    def ask(self, text, history=()):
         if len(text) > self.config.max_question_chars:
             raise UsageError(f"the question is {len(text)} characters long; the limit is {self.config.max_question_chars}")
         self.asked.append(text)
