@@ -297,7 +297,7 @@ def _unexpected_error(exc: Exception):
 
 def topics(bot: Bot) -> dict:
     """The articles and their sections (the first ``LISTED_ARTICLES``; ``total_articles`` counts
-    them all), plus a few questions the articles answer (for the widget)."""
+    them all), plus a few questions the articles answer and the longest question taken (for the widget)."""
     articles: dict[str, dict] = {}
     for s in bot.index.sections:
         if s.article_slug not in articles and len(articles) == LISTED_ARTICLES:
@@ -306,7 +306,7 @@ def topics(bot: Bot) -> dict:
             "slug": s.article_slug, "title": s.article_title, "url": f"/articles/{s.article_slug}", "sections": []})
         a["sections"].append({"title": s.title, "anchor": s.anchor, "url": s.url})
     return {"articles": list(articles.values()), "total_articles": bot.index.manifest["articles"],
-            "suggestions": [s.text for s in bot.starters]}
+            "suggestions": [s.text for s in bot.starters], "max_question_chars": bot.config.max_question_chars}
 
 
 # --- CORS ------------------------------------------------------------------------------------

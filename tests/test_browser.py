@@ -6,6 +6,7 @@ scenario are saved in tests/artifacts/screenshots/ for people to look at.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -513,7 +514,6 @@ class AskRecorder:
         page.route("**/api/ask", self.handle)
 
     def handle(self, route):
-        import json
 
         self.bodies.append(json.loads(route.request.post_data))
         response = route.fetch()
@@ -725,13 +725,39 @@ def test_the_limit_can_come_from_the_tag(site, page):
     expect(page.locator("#qa-count")).to_have_text("200 / 200 · limit reached")
 
 
+def test_the_box_takes_the_servers_limit_from_api_topics(index_dir, page):
+    """A server with max_question_chars = 40: /api/topics says so, and the box and counter stop there."""
+    from playwright.sync_api import expect
+
+    server = Server(create_app(Config(corpus=CORPUS, index_dir=index_dir, rate_limit="", max_question_chars=40)))
+    try:
+        page.goto(server.url + ARTICLE)
+        open_widget(page)
+        counter = page.locator("#qa-count")
+        expect(counter).to_have_text("0 / 40")
+        box = page.get_by_role("textbox", name="Your question")
+        box.fill("Can Botox help with the chronic migraines I have had for years?")
+        assert len(box.input_value()) == 40
+        expect(counter).to_have_text("40 / 40 · limit reached")
+    finally:
+        server.stop()
+
+
 def test_a_question_the_server_finds_too_long_comes_back_to_the_box(index_dir, make_page):
-    """A server stricter than the widget (max_question_chars = 40): a plain sentence, the text kept."""
+    """A server stricter than the widget knows (max_question_chars = 40, and an /api/topics reply
+    without the limit, as from an older server): a plain sentence, the text kept."""
     from playwright.sync_api import expect
 
     server = Server(create_app(Config(corpus=CORPUS, index_dir=index_dir, rate_limit="", max_question_chars=40)))
     page = make_page(expect_console_errors=True)  # Chromium logs the 400
+
+    def without_limit(route):
+        data = route.fetch().json()
+        data.pop("max_question_chars")
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(data))
+
     try:
+        page.route("**/api/topics", without_limit)
         page.goto(server.url + ARTICLE)
         open_widget(page)
         question = "Can Botox help with the chronic migraines I have had for years?"
@@ -758,7 +784,6 @@ API_ERRORS = [  # what the server says, and what the patient reads
 
 
 def test_errors_are_plain_sentences_and_retry_works_when_the_server_answers_again(site, device_page):
-    import json
 
     from playwright.sync_api import expect
 
@@ -858,7 +883,6 @@ class FeedbackRecorder:
         page.route("**/api/feedback", self.handle)
 
     def handle(self, route):
-        import json
 
         self.bodies.append(json.loads(route.request.post_data))
         if self.fail:
@@ -951,7 +975,6 @@ def test_a_question_left_without_a_reply_is_not_kept(site, make_page):
 
 
 def test_a_server_that_refuses_the_turns_still_answers_the_question(site, make_page):
-    import json
 
     from playwright.sync_api import expect
 

@@ -87,6 +87,7 @@ def test_topics_list_every_section_and_suggest_answerable_questions(client, corp
     assert got == [(s.article_slug, s.title, s.url) for s in corpus.sections]
     assert 1 <= len(data["suggestions"]) <= 3
     assert data["suggestions"] == [s.text for s in bot.starters]
+    assert data["max_question_chars"] == bot.config.max_question_chars  # the widget's box stops there
     for starter in bot.starters:  # each is answered from the section it was made from
         assert starter.text.endswith("?") and not starter.text.startswith("Tell me about")
         answer = client.post("/api/ask", json={"question": starter.text}).json
