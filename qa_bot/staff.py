@@ -228,9 +228,10 @@ def volume_chart(days, box: _Box = _Box()) -> Markup:
             y -= h
             parts.append(f'<rect class="s-{status}" x="{x + 1:.1f}" y="{y:.1f}" width="{max(step - 2, 1):.1f}" '
                          f'height="{h:.1f}"><title>{escape(day.day)}: {n} {status}</title></rect>')
-        if i % 7 == 0 or i == len(days) - 1:
-            parts.append(f'<text class="axis" x="{x + step / 2:.1f}" y="{box.height - 6}" '
-                         f'text-anchor="middle">{escape(day.day[5:])}</text>')
+        if (len(days) - 1 - i) % 7 == 0:  # weekly, back from today; the last label ends at the edge, not cut
+            last = i == len(days) - 1
+            parts.append(f'<text class="axis" x="{x + step if last else x + step / 2:.1f}" y="{box.height - 6}" '
+                         f'text-anchor="{"end" if last else "middle"}">{escape(day.day[5:])}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

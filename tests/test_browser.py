@@ -174,9 +174,9 @@ def page(make_page):
     return make_page()
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, full_page: bool = False) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def open_widget(page):
@@ -998,3 +998,54 @@ def test_a_server_that_refuses_the_turns_still_answers_the_question(site, make_p
     expect(page.locator(".msg.error, .msg.notice")).to_have_count(0)
     assert [("history" in b) for b in sent] == [False, True, False]
     assert sent[2] == {"question": "Can Botox help with migraines?"}
+
+
+# --- issue 14: the loop closed, from the patient's click to the staff page ------------------------------
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def staff_site(index_dir, tmp_path_factory):
+    """The app with the feedback store on (SQLite in a temp folder) and the staff page on."""
+    from qa_bot.staff import new_user_entry
+
+    app = create_app(Config(corpus=CORPUS, index_dir=index_dir, rate_limit="",
+                            data_dir=tmp_path_factory.mktemp("staff-data"), staff_secret_key="s" * 32,
+                            staff_users=(new_user_entry("nurse.kim", STAFF_PASSWORD),)))
+    server = Server(app)
+    yield server
+    server.stop()
+    app.extensions["qa_bot_recorder"].close()
+
+
+def test_not_helpful_in_the_widget_is_counted_on_the_staff_page(staff_site, page):
+    """A patient clicks "Not helpful" and says why; a member of staff logs in (the real cookie: Secure,
+    SameSite=Strict) and sees the count and the section, with why."""
+    from playwright.sync_api import expect
+
+    page.goto(staff_site.url + "/")
+    open_widget(page)
+    ask(page, "How does Botox work?")
+    answer = page.locator(".msg.answer").first
+    with page.expect_response("**/api/feedback") as sent:
+        answer.get_by_role("button", name="Not helpful").click()
+        answer.get_by_role("button", name="Wrong topic").click()
+    assert sent.value.status == 200
+    expect(answer.locator(".thanks")).to_be_visible()
+    section = answer.locator(".cite").first.inner_text()  # the article's section the answer cited
+
+    page.goto(staff_site.url + "/staff/")
+    expect(page).to_have_url(staff_site.url + "/staff/login")  # no session yet
+    page.get_by_label("Name").fill("nurse.kim")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(staff_site.url + "/staff/")
+    expect(page.locator("#answers")).to_have_text("1")
+    expect(page.locator("#not-helpful")).to_have_text("1")
+    expect(page.locator("#helpful")).to_have_text("0")
+    row = page.get_by_role("row").filter(has_text="wrong_topic 1")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(section)
+    expect(page.locator("svg.chart rect.s-answered")).to_have_count(1)  # today's bar
+    shot(page, "26-staff-page", full_page=True)
