@@ -23,6 +23,9 @@ from pathlib import Path
 import pytest
 
 START_TIMEOUT_S = 60
+# Read at import: the autouse fixture in conftest clears QA_BOT_* variables before each test, and the
+# server is often first asked for from inside a test (the ``database`` fixture).
+REQUIRE_POSTGRES = bool(os.environ.get("CI") or os.environ.get("QA_BOT_REQUIRE_POSTGRES"))
 
 
 def postgres_bin() -> Path | None:
@@ -38,7 +41,7 @@ def require_postgres() -> Path:
     """The bin folder, or skip (fail when PostgreSQL is required) if it is not installed."""
     bin_dir = postgres_bin()
     if bin_dir is None:
-        if os.environ.get("CI") or os.environ.get("QA_BOT_REQUIRE_POSTGRES"):
+        if REQUIRE_POSTGRES:
             pytest.fail("PostgreSQL is not installed: apt-get install postgresql (scripts/install-test-tools does)")
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
     return bin_dir
