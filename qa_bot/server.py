@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import ipaddress
 import json
+import logging
 import re
 import socket
 import sys
@@ -57,6 +58,7 @@ class QaBotServer(BaseApplication):
             # gunicorn 27's control socket lives at one path per user: two servers would collide.
             "control_socket_disable": True,
             "post_worker_init": _secure_error_pages,
+            "worker_exit": _close_store,
             **(options or {}),
         }
         super().__init__()
@@ -72,6 +74,21 @@ class QaBotServer(BaseApplication):
         from .webapp import create_app
 
         return create_app(self.qa_config)
+
+
+def _close_store(_arbiter, worker) -> None:
+    """In a worker on its way out (SIGTERM, a restart, a deploy): the answers its feedback store still
+    has queued are written, not dropped with the process; any the database does not take in time
+    are counted and said so in the log."""
+    recorder = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("qa_bot_recorder")
+    if recorder is None:
+        return
+    recorder.close()
+    left = recorder.health()
+    if left["pending"]:
+        logging.getLogger("qa_bot.store").warning(
+            "feedback store: %d answers not written at shutdown (%d lost since start)",
+            left["pending"], left["lost"] + left["pending"])
 
 
 def _secure_error_pages(worker) -> None:
