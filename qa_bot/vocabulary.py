@@ -349,9 +349,9 @@ class Reader:
         """Does a vocabulary phrase apply over this corpus? Where one does not, its words are read
         as they are (or as part of another phrase).
 
-        - ``same_as``: not when no article uses any of the entry's article words; a general
-          vocabulary's phrase (a fallback) not when the articles use all of its own topic words
-          either, since then they are searched as they are ("heart attack" in an article on it).
+        - ``same_as``: not when no article uses any of the entry's article words. A general
+          vocabulary's phrase whose own topic words the articles all use too is a *bridge* (see
+          :meth:`is_bridge`).
         - ``not_covered``: a topic applies only while the articles lack it. A phrase made of
           topic words alone ("knee pain", "cost") stops applying when the articles use them all
           (themselves or, for "knee hurts", the word a one-word same_as phrase reads them as);
@@ -361,14 +361,25 @@ class Reader:
         """
         words = self._topic_words(stems)
         if part == "same_as":
-            fallback_needless = stems in self.vocabulary.fallbacks and words and all(w in self.known for w in words)
-            return bool(self._targets[target]) and not fallback_needless
+            return bool(self._targets[target])
         if part == "not_covered":
             if not all(w in self.known or w in self._read_as_known for w in words):
                 return True
             only_topic_words = bool(words) and len(words) == len(stems)
             return not (only_topic_words or target in self._topics_used)
         return True
+
+    def is_bridge(self, stems: tuple[str, ...]) -> bool:
+        """Is this ``same_as`` phrase a general one whose own topic words the articles all use?
+
+        Such a phrase is searched as it is ("heart attack" in an article on it is not also searched
+        for "myocardial infarction", which would pull towards whichever section happens to use
+        it), and the encoder reads it as typed. But the articles' words it stands for still
+        satisfy it in coverage: a heart failure section that says "swelling" holds "why are her
+        ankles so swollen" although another article uses "swollen". Its unit weighs what the
+        patient's own words weigh, not what the rarer article words would."""
+        words = self._topic_words(stems)
+        return stems in self.vocabulary.fallbacks and bool(words) and all(w in self.known for w in words)
 
     def is_known(self, stem: str) -> bool:
         return stem in self.known or stem in self._starts or stem in self.vocabulary.ignore
@@ -416,14 +427,16 @@ class Reader:
                 if target not in found[part]:
                     found[part].append(target)
                 if part == "same_as":
+                    bridge = self.is_bridge(phrase)
                     names = len(phrase) <= MAX_NAME_STEMS and ASKING_WORDS.isdisjoint(words[i : i + len(phrase)])
-                    if names and target not in meanings:
+                    if names and not bridge and target not in meanings:
                         meanings.append(target)
                     own = [s for s in phrase if s in self.known and s not in self._skip]
                     terms = self._targets[target] | frozenset(own)
                     query += own
-                    added += sorted(self._targets[target] - frozenset(own))
-                    units.append(Unit(text, terms, self._weight(terms)))
+                    if not bridge:
+                        added += sorted(self._targets[target] - frozenset(own))
+                    units.append(Unit(text, terms, self._weight(frozenset(own) if bridge else terms)))
                 i += len(phrase)
                 continue
             w, s = words[i], stems[i]

@@ -363,6 +363,20 @@ def test_a_general_phrase_is_not_used_where_the_articles_use_its_words():
     reader = reader_over("heart attack myocardial infarction")
     assert reader.read("after a heart attack").expansions == ()
     assert reader.read("after a heart attack").terms == ("heart", "attack")
+    assert reader.read("after a heart attack").meanings == ()  # the encoder reads it as typed
+
+
+def test_a_general_phrase_the_articles_use_still_stands_for_their_words_in_coverage():
+    """Another article's "swollen" does not make the heart failure section that says "swelling"
+    fail to hold "swollen ankles": the phrase's unit is held by either, and weighs what the
+    patient's own words weigh."""
+    known = {t: 2.0 for t in ANALYZER("swollen ankles heart failure")} | {t: 4.0 for t in ANALYZER("swelling edema")}
+    reader = Reader(Vocabulary.general(ANALYZER), ANALYZER, known, n_docs=10)
+    reading = reader.read("why are her ankles so swollen")
+    assert reading.expansions == () and reading.meanings == () and "swell" not in reading.terms
+    unit = next(u for u in reading.units if "swollen" in u.text)
+    assert {"swollen", "swell", "edema"} <= unit.terms
+    assert unit.weight == reader.term_weight("swollen") < reader.term_weight("edema")
 
 
 def test_an_entry_whose_article_words_no_article_uses_does_nothing():
