@@ -174,7 +174,7 @@ class Bot:
         self.config = config or Config()
         engine = index.engine
         if vocabulary is None:
-            vocabulary = Vocabulary.for_corpus(self.config.corpus, engine.analyzer)
+            vocabulary = Vocabulary.for_corpus(self.config.corpus, engine.analyzer, index.vocabulary)
         self.reader = Reader(vocabulary, engine.analyzer, engine.idf(), engine.n_docs)
         encoder = (encoder or shared_encoder()) if index.vectors is not None else None
         self.ranker = Ranker(engine, index.sections, index.vectors, encoder)

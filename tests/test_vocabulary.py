@@ -539,3 +539,46 @@ def test_a_misshapen_vocabulary_is_refused_with_file_and_line(tmp_path, content,
     with pytest.raises(CorpusError) as err:
         Vocabulary.load(path)
     assert str(err.value).startswith(f"{path}:{line}: ")
+
+
+# The vocabulary as an index build saves it (vocabulary.json): read back equal, used while its
+# sources are unchanged, passed over (the files read again, no rebuild) once one changes.
+
+def test_the_saved_form_reads_back_as_the_same_vocabulary():
+    saved = vocabulary_module.saved_form(CORPUS, ANALYZER)
+    assert saved["key"] == vocabulary_module.source_key(CORPUS, ANALYZER)
+    assert Vocabulary.from_data(saved["vocabulary"]) == Vocabulary.for_corpus(CORPUS, ANALYZER)
+
+
+def test_a_built_index_carries_the_vocabulary_and_a_bot_starts_from_it(tmp_path, monkeypatch):
+    from qa_bot.index import VOCABULARY_FILE, build_index
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    build_index(corpus, tmp_path / "index")
+    index = CorpusIndex.load(tmp_path / "index")
+    assert VOCABULARY_FILE in index.manifest["files"]  # sealed with a checksum like every file
+    expected = Vocabulary.for_corpus(corpus, index.engine.analyzer)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the vocabulary files were read although the index holds them")
+
+    monkeypatch.setattr(Vocabulary, "load", no_reading)
+    bot = Bot(index, Config(corpus=corpus, index_dir=tmp_path / "index", rate_limit=""))
+    assert bot.reader.vocabulary == expected
+
+    # The clinic edits its vocabulary: the saved one no longer applies, the file is read again.
+    monkeypatch.undo()
+    text = (corpus / FILE_NAME).read_text(encoding="utf-8")
+    assert "\nignore: [" in text
+    (corpus / FILE_NAME).write_text(text.replace("\nignore: [", "\nignore: [zebrafinch, "), encoding="utf-8")
+    edited = Bot(index, Config(corpus=corpus, index_dir=tmp_path / "index", rate_limit=""))
+    assert ANALYZER.term("zebrafinch") in edited.reader.vocabulary.ignore
+    assert edited.reader.vocabulary == Vocabulary.for_corpus(corpus, index.engine.analyzer)
+
+
+def test_a_saved_vocabulary_of_another_shape_is_passed_over():
+    expected = Vocabulary.for_corpus(CORPUS, ANALYZER)
+    key = vocabulary_module.source_key(CORPUS, ANALYZER)
+    for saved in ({"key": key, "vocabulary": {"same_as": 3}}, {"key": key}, {"key": "0" * 64, "vocabulary": {}}):
+        assert Vocabulary.for_corpus(CORPUS, ANALYZER, saved) == expected
