@@ -48,7 +48,7 @@ from .budget import Deadline
 from .config import Config
 from .cues import answering
 from .errors import UsageError
-from .followup import Topics, Turn
+from .followup import Context, Topics, Turn, ranking_within
 from .index import CorpusIndex, open_index
 from .ranker import Candidate, Ranker, Ranking, shared_encoder
 from .suggest import Suggester, Suggestion
@@ -180,7 +180,7 @@ class Bot:
         self.ranker = Ranker(engine, index.sections, index.vectors, encoder)
         self.suggester = Suggester(index.sections, index.articles)
         self.starters = tuple(self.suggester.starters())
-        self.topics = Topics((s.article_title for s in index.sections), engine.analyzer)
+        self.topics = Topics.of_index([s.article_title for s in index.sections], engine)
         self._records = index.manifest.get("kind") == "records"
         self._title_terms = functools.lru_cache(maxsize=TITLE_CACHE_RECORDS)(self._record_title)
 
@@ -205,29 +205,34 @@ class Bot:
             return Answer(text, "urgent", message, (), self.config.urgent_disclaimer, verdict.reason)
         if verdict.kind == "smalltalk":
             return self._reply(text, "smalltalk", SMALLTALK_REPLY, reason="small talk", suggestions=self.starters)
-        topic = self.topics.assumed(text, history)
-        asked = text if topic is None else f"{text} ({topic})"
-        reading = self.reader.read(asked, None if topic else folded)
+        reading = self.reader.read(text, folded)
         deadline.check()
-        answer = self._retrieve(asked, reading, deadline)
-        return replace(answer, question=text, assumed_topic=topic)
+        # A follow-up is answered from the sections of the earlier turn's article; one those do
+        # not answer ("what are your parking hours?" after a question on pain) is read alone.
+        context = self.topics.context(text, history)
+        if context is not None and context.rows:
+            answer = self._retrieve(text, reading, deadline, context)
+            if answer.status == "answered":
+                return replace(answer, assumed_topic=context.topic)
+        return self._retrieve(text, reading, deadline)
 
     def _reply(self, question, status, text, citations=(), reason="", suggestions=()) -> Answer:
         return Answer(question, status, text, tuple(citations), self.config.disclaimer, reason,
                       suggestions=tuple(suggestions))
 
-    def _retrieve(self, question: str, reading: Reading, deadline: Deadline) -> Answer:
+    def _retrieve(self, question: str, reading: Reading, deadline: Deadline, context: Context | None = None) -> Answer:
+        """``context``: a follow-up's topic and the only sections to answer it from (None: all)."""
         parts = question_parts(question)
-        outcome, encoded = self._several(parts, deadline) if len(parts) > 1 else (None, None)
+        outcome, encoded = self._several(parts, deadline, context) if len(parts) > 1 else (None, None)
         if outcome is None:
-            outcome = self._outcome(question, reading, deadline, encoded)
+            outcome = self._outcome(question, reading, deadline, encoded, context)
         if outcome.status == "no_answer":
             return self._reply(question, "no_answer", outcome.reply, reason=outcome.reason,
                                suggestions=self.suggester.near(outcome.near))
         texts = [sentence for _, sentences in outcome.cited for sentence in sentences]
         return self._reply(question, "answered", " ".join(texts), [c for c, _ in outcome.cited], reason=outcome.reason)
 
-    def _several(self, parts: list[str], deadline: Deadline) -> "tuple[_Outcome | None, np.ndarray | None]":
+    def _several(self, parts: list[str], deadline: Deadline, context=None) -> "tuple[_Outcome | None, np.ndarray | None]":
         """A message holding several questions: each part answered from its own best section, the
         parts the articles do not cover named in the reason. No outcome when fewer than two parts
         ask something or none has an answer of its own: the message is then read as one question
@@ -242,7 +247,7 @@ class Bot:
         vectors = self.ranker.encode(readings) if self.ranker.semantic else [None] * len(texts)
         cited, seen, missed = [], set(), []
         for (part, reading), vector in zip(readings, vectors):
-            outcome = self._outcome(part, reading, deadline, vector)
+            outcome = self._outcome(part, reading, deadline, vector, context)
             if outcome.status == "no_answer":
                 missed.append(f"{part!r} ({outcome.reason})")
             elif outcome.cited[0][0].url not in seen:  # each part's best section, once
@@ -256,12 +261,12 @@ class Bot:
             reason += "; not answered: " + "; ".join(missed)
         return _Outcome("answered", "", cited, reason), None
 
-    def _outcome(self, question: str, reading: Reading, deadline: Deadline, encoded=None) -> "_Outcome":
+    def _outcome(self, question: str, reading: Reading, deadline: Deadline, encoded=None, context=None) -> "_Outcome":
         """What to reply to one question (``encoded``: its vector, if worked out already)."""
         contact = self.config.contact_message
         if reading.ask_a_clinician or reading.not_covered:
             # The closest sections are still worth offering ("the dose for migraines" -> migraines).
-            near = tuple(c.row for c in self._ranking(reading, question, deadline, encoded).candidates)
+            near = tuple(c.row for c in self._ranking(reading, question, deadline, encoded, context).candidates)
             if reading.ask_a_clinician:
                 subject = _join(reading.ask_a_clinician)
                 return _Outcome("no_answer", CLINICIAN_REPLY.format(subject=subject, contact=contact), [],
@@ -269,7 +274,7 @@ class Bot:
             subject = _join(reading.not_covered)
             reply = NOT_COVERED_REPLY.format(subject=subject, contact=contact)
             return _Outcome("no_answer", reply, [], f"not covered: {subject}", near)
-        ranking = self._ranking(reading, question, deadline, encoded)
+        ranking = self._ranking(reading, question, deadline, encoded, context)
         decision = decide(ranking.candidates, lambda *rows: self.ranker.coverage(reading, *rows),
                           self.ranker.semantic, self.config.min_score)
         if not decision.answered:
@@ -285,14 +290,17 @@ class Bot:
                           sentences))
         return _Outcome("answered", "", cited, decision.reason)
 
-    def _ranking(self, reading: Reading, question: str, deadline: Deadline, encoded=None) -> Ranking:
+    def _ranking(self, reading: Reading, question: str, deadline: Deadline, encoded=None, context=None) -> Ranking:
         """The ranker's best sections for the question; of a knowledge base's, only records whose
         title names something the question asks about.
 
         A knowledge base of many short records holds nearly every English word somewhere, so a
         passage sharing words with an off-topic question is easy to find ("renew my passport" -> a
-        disease's "renewed" symptoms). A record without a title of its own is not held to it.
+        disease's "renewed" symptoms). A record without a title of its own is not held to it, nor
+        are the sections of a follow-up's ``context`` (they are its topic's: see followup.py).
         """
+        if context is not None:
+            return ranking_within(self.ranker, self.reader, reading, question, context, MAX_CITATIONS, deadline, encoded)
         if not self._records:
             return self.ranker.rank(reading, question, MAX_CITATIONS, deadline, encoded)
         ranking = self.ranker.rank(reading, question, RERANK_CANDIDATES, deadline)

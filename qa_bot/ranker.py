@@ -224,9 +224,10 @@ class Ranker:
         return mean / np.linalg.norm(mean)
 
     def rank(self, reading: Reading, question: str, k: int, deadline: Deadline = NO_DEADLINE,
-             encoded: np.ndarray | None = None) -> Ranking:
+             encoded: np.ndarray | None = None, within: Sequence[int] | None = None) -> Ranking:
         """The ``k`` best sections for the question as read (``reading``) and as typed (``question``,
-        for the encoder; ``encoded``: its vector, if worked out already), with their evidence."""
+        for the encoder; ``encoded``: its vector, if worked out already), with their evidence;
+        ``within``: only these rows (a follow-up read within an earlier turn's article)."""
         terms = self.terms(reading)
         lexical = self.engine.score_terms(terms)
         picked = [row for row, _ in self.engine.top(lexical, max(k, LEXICAL_CANDIDATES))]
@@ -238,7 +239,7 @@ class Ranker:
             dense = self.vectors.body @ q
             heading = self.vectors.title @ q
             picked += [row for row, _ in self.engine.top(dense + 2, max(k, DENSE_CANDIDATES))]  # cosines > -2
-        picked = list(dict.fromkeys(picked))
+        picked = list(dict.fromkeys(picked)) if within is None else list(within)
         if not picked:
             return Ranking(terms, [])
         covered = self.coverages(reading, [(row,) for row in picked], deadline)

@@ -106,6 +106,11 @@ def _as_written(phrase: str, text: str) -> str:
     return " ".join(out)
 
 
+def closing(heading: str) -> bool:
+    """Whether a heading closes an article ("Points to remember"): a summary of what it said."""
+    return " ".join(heading.split()).rstrip(":").casefold() in CLOSING
+
+
 def heading_question(heading: str, article_title: str, text: str) -> tuple[str, int] | None:
     """The patient-style question a section answers, made from its heading, with how well it is
     worded (``HEADING``, ``RULE`` or ``FALLBACK``); None for a closing section. ``text`` is the

@@ -90,3 +90,119 @@ def test_urgent_and_small_talk_assume_nothing(eyes):
     assert eyes.ask("thank you", history).assumed_topic is None
     urgent = eyes.ask("I suddenly can't see out of one eye", history)
     assert urgent.status == "urgent" and urgent.assumed_topic is None and not urgent.citations
+
+
+# --- follow-ups measured: qa-bot eval on conversation files ------------------------------------------
+
+QUESTIONS = PROJECT_ROOT / "tests" / "questions"
+CORPORA = PROJECT_ROOT / "tests" / "corpora"
+# (corpus, conversation file, floor for follow-ups answered right: measured, a little lower)
+CONVERSATION_SETS = [
+    (CORPUS, QUESTIONS / "conversations.jsonl", 1.0),
+    (EYES, QUESTIONS / "conversations-eyes-skin.jsonl", 0.87),
+    (CORPORA / "diabetes-heart", QUESTIONS / "conversations-diabetes-heart.jsonl", 0.95),
+    (CORPORA / "kidney-gut", QUESTIONS / "conversations-kidney-gut.jsonl", 0.95),
+]
+FOLLOW_UP_TARGET = 0.95  # the goal, over every conversation set together
+
+
+@pytest.fixture(scope="module")
+def conversation_reports():
+    from qa_bot.conversations import evaluate_conversations, read_conversations
+    from qa_bot.index import open_index
+
+    reports = {}
+    for corpus, path, _ in CONVERSATION_SETS:
+        config = Config(corpus=corpus, index_dir=PROJECT_ROOT / ".qa-bot" / "test-indexes" / corpus.name)
+        reports[path.name] = evaluate_conversations(Bot(open_index(corpus, config.index_dir), config),
+                                                    read_conversations(path))
+    return reports
+
+
+@pytest.mark.parametrize("path,floor", [(p, f) for _, p, f in CONVERSATION_SETS], ids=lambda v: getattr(v, "name", ""))
+def test_follow_ups_are_answered_from_the_right_section_and_nothing_carries_over(conversation_reports, path, floor):
+    from qa_bot.conversations import format_conversations
+
+    report = conversation_reports[path.name]
+    assert report["follow_up_right"] >= floor, format_conversations(report)
+    assert report["carry_overs"] == 0, format_conversations(report)
+
+
+def test_the_conversation_sets_reach_the_goal_together(conversation_reports):
+    reports = list(conversation_reports.values())
+    assert sum(r["conversations"] for r in reports) >= 60
+    assert sum(r["own_topic_turns"] for r in reports) >= 20  # topic switches that must not carry over
+    follow_ups = sum(r["follow_up_turns"] for r in reports)
+    right = sum(round(r["follow_up_right"] * r["follow_up_turns"]) for r in reports)
+    assert right / follow_ups >= FOLLOW_UP_TARGET, (right, follow_ups)
+
+
+def test_a_question_the_previous_article_does_not_answer_is_read_alone(bot):
+    # "parking hours" after a question on pain was once read as about "pain"
+    first = bot.ask("what is chronic pain")
+    history = (Turn(first.question, first.id, first.citations[0].article),)
+    a = bot.ask("what are your parking hours?", history)
+    assert a.status == "no_answer" and a.assumed_topic is None
+
+
+def test_a_follow_up_is_answered_from_the_aspects_section_not_the_overview(eyes):
+    # With the topic's words added to the question, "What is X?" (or the closing summary) came first.
+    history = (Turn("what is a cataract", article="Cataract"),)
+    a = eyes.ask("what are the symptoms?", history)
+    assert a.assumed_topic == "Cataract"
+    assert a.citations[0].article == "Cataract" and "ymptoms" in a.citations[0].section
+
+
+def test_a_word_the_previous_article_uses_throughout_is_no_new_topic(eyes):
+    # "eyes" is a word of the title "Dry Eye", and of nearly every section on glaucoma
+    history = (Turn("my dad was just told he has glaucoma", article="Glaucoma"),)
+    a = eyes.ask("should I get my eyes checked too?", history)
+    assert a.assumed_topic == "Glaucoma" and a.citations[0].article == "Glaucoma"
+    # ...but naming all of another article's subject is a new topic, however often the article uses it
+    history = (Turn("what is rosacea", article="Rosacea"),)
+    a = eyes.ask("and what is acne?", history)
+    assert a.assumed_topic is None and a.citations[0].article == "Acne"
+
+
+def test_a_turn_whose_words_are_not_its_articles_takes_the_articles_subject():
+    from qa_bot.followup import Topics
+
+    topics = Topics(["Hypoglycemia", "High Blood Pressure"], lambda text: text.lower().replace("?", "").split())
+    # "blood" is a title word, but the answer came from Hypoglycemia: that was the topic
+    assert topics.of_turn(Turn("what causes low blood sugar", article="Hypoglycemia")) == "Hypoglycemia"
+    assert topics.of_turn(Turn("is high blood pressure bad", article="High Blood Pressure")) == "High Blood Pressure"
+
+
+def test_the_ranker_can_rank_within_given_sections(bot):
+    rows = [r for r, s in enumerate(bot.index.sections) if s.title in ("Lower Back Pain and Botox", "Introduction")]
+    reading = bot.reader.read("can botox help migraines")
+    got = bot.ranker.rank(reading, "can botox help migraines", 5, within=rows).candidates
+    assert got and {c.row for c in got} <= set(rows)
+    assert bot.ranker.rank(reading, "can botox help migraines", 1).candidates[0].row not in rows
+
+
+@pytest.mark.parametrize("line, words", [
+    ('{"conversation": [{"question": "a?", "expect": "answered", "sections": ["Introduction"]}]}', "at least two turns"),
+    ('{"conversation": [{"question": "a?", "follow_up": true, "expect": "answered", "sections": ["Introduction"]}, '
+     '{"question": "b?", "follow_up": true, "expect": "no_answer"}]}', "nothing to follow up"),
+    ('{"conversation": [{"question": "a?", "expect": "answered", "sections": ["Introduction"]}, '
+     '{"question": "b?", "expect": "no_answer"}]}', '"follow_up": true'),
+    ('{"question": "a?", "expect": "no_answer"}', "only"),
+])
+def test_a_bad_conversation_file_gets_one_line_naming_the_line(tmp_path, line, words):
+    from qa_bot.conversations import read_conversations
+
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"conversation": [{"question": "x?", "expect": "no_answer"}, '
+                    '{"question": "y?", "follow_up": false, "expect": "no_answer"}]}\n' + line + "\n")
+    with pytest.raises(UsageError) as err:
+        read_conversations(path)
+    assert "\n" not in str(err.value) and f"{path}:2" in str(err.value) and words in str(err.value)
+
+
+def test_qa_bot_eval_reads_a_conversation_file(capsys):
+    from qa_bot.cli import main
+
+    assert main(["eval", str(QUESTIONS / "conversations.jsonl")]) == 0
+    out = capsys.readouterr().out
+    assert "follow-ups answered right:" in out and "carry-overs" in out
