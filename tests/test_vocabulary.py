@@ -188,6 +188,7 @@ def test_accents_fold_before_matching(reader):
     ("what are the side effects", "side effects and risks"),
     ("how soon does it start working", "how soon it works and how long it lasts"),
     ("can I exercise after the injection", "aftercare"),
+    ("is it worth switching doctors", "finding a clinician"),
 ])
 def test_not_covered_topics(reader, question, topic):
     assert topic in reader.read(question).not_covered
@@ -201,6 +202,8 @@ def test_not_covered_topics(reader, question, topic):
     ("does botox help neuropathy", False),
     ("can you tell me if my numb toes are neuropathy", True),
     ("what are my options for nerve pain", False),
+    ("which muscles should I get injected?", True),  # a treatment plan is personal too
+    ("which muscles does botox relax", False),
 ])
 def test_personal_questions_go_to_a_clinician(reader, question, expect):
     assert bool(reader.read(question).ask_a_clinician) is expect
