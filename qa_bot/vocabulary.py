@@ -497,6 +497,8 @@ class Reader:
                     if not bridge:
                         added += sorted(self._targets[target] - frozenset(own))
                     units.append(Unit(text, terms, self._weight(frozenset(own) if bridge else terms)))
+                if part == "context":  # not the topic: no aspect either ("bring *to my appointment*")
+                    stems[i : i + len(phrase)] = [""] * len(phrase)
                 i += len(phrase)
                 continue
             w, s = words[i], stems[i]

@@ -369,6 +369,17 @@ def test_a_general_phrase_is_not_used_where_the_articles_use_its_words():
     assert reader.read("after a heart attack").meanings == ()  # the encoder reads it as typed
 
 
+def test_the_occasion_of_a_question_is_not_an_aspect_it_asks_about():
+    """Articles that use "appointment" make it an aspect (the section that answers must name it),
+    but "bring *to my appointment*" asks what to bring: the occasion is context, neither searched
+    nor required."""
+    reader = reader_over("what to bring arriving for your appointment")
+    assert [topic for topic, _ in reader.read("how do I change my appointment").aspects] == [
+        "appointments and the clinic itself"]
+    reading = reader.read("What should I bring to my appointment?")
+    assert reading.aspects == () and reading.terms == ("bring",)
+
+
 def test_a_general_phrase_the_articles_use_still_stands_for_their_words_in_coverage():
     """Another article's "swollen" does not make the heart failure section that says "swelling"
     fail to hold "swollen ankles": the phrase's unit is held by either, and weighs what the
