@@ -369,6 +369,12 @@ def test_a_general_phrase_is_not_used_where_the_articles_use_its_words():
     assert reader.read("after a heart attack").meanings == ()  # the encoder reads it as typed
 
 
+def test_worry_and_weight_in_patients_words():
+    reader = reader_over("weight gain in heart failure")
+    reading = reader.read("she put on 2 kilos in 2 days, should we be worried?")
+    assert [u.text for u in reading.units] == ["kilos", "days"] and "weight" in reading.expansions
+
+
 def test_the_occasion_of_a_question_is_not_an_aspect_it_asks_about():
     """Articles that use "appointment" make it an aspect (the section that answers must name it),
     but "bring *to my appointment*" asks what to bring: the occasion is context, neither searched
