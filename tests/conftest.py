@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,32 @@ CORPUS = PROJECT_ROOT / "corpus"
 SHARED = PROJECT_ROOT.parent / "shared"
 SEED = SHARED / "seed" / "botox-chronic-pain.txt"
 DEV_SET = SHARED / "eval" / "dev.jsonl"
+
+
+_SESSION = {}  # what the session-wide fixture below keeps for copy_prebuilt_index
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_temp(tmp_path_factory):
+    _SESSION["temp"] = tmp_path_factory
+
+
+def copy_prebuilt_index(dest: Path) -> Path:
+    """An index folder at ``dest`` holding the bundled corpus's index, as ``qa-bot index`` builds it.
+
+    Built once per test session, on first use (it encodes every section: the slow part of starting
+    a server or a command on an empty cache), then copied for each caller. The corpus digest
+    depends only on the files' names and bytes, so it is up to date for any copy of the corpus:
+    tests that serve or run the README's commands start from it instead of building their own."""
+    template = _SESSION.get("index")
+    if template is None:
+        from qa_bot.index import build_index
+
+        template = _SESSION["temp"].mktemp("prebuilt") / "index"
+        build_index(CORPUS, template)
+        _SESSION["index"] = template
+    shutil.copytree(template, dest, symlinks=True)  # `current` is a relative link: it stays valid
+    return dest
 
 
 @pytest.fixture(autouse=True)

