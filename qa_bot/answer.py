@@ -80,6 +80,9 @@ SMALLTALK_REPLY = (
 )
 NO_ANSWER_REPLY = "I'm sorry, I don't have information on that in our clinic's articles. {contact}"
 NOT_COVERED_REPLY = "I'm sorry, our clinic's articles do not cover {subject}. {contact}"
+# At most this long, before its suggestions (the contact message is the clinic's own, so kept whole).
+MAX_REPLY_CHARS = 300
+OTHER_SUBJECTS = "the other things you asked about"
 # Doses and diagnoses are personal: answered as no_answer, never with an article passage that
 # could read as a decision about this patient.
 CLINICIAN_REPLY = (
@@ -269,10 +272,10 @@ class Bot:
             near = tuple(c.row for c in self._ranking(reading, question, deadline, encoded, context).candidates)
             if reading.ask_a_clinician:
                 subject = _join(reading.ask_a_clinician)
-                return _Outcome("no_answer", CLINICIAN_REPLY.format(subject=subject, contact=contact), [],
+                return _Outcome("no_answer", _naming(CLINICIAN_REPLY, reading.ask_a_clinician, contact), [],
                                 f"personal question: {subject}", near)
             subject = _join(reading.not_covered)
-            reply = NOT_COVERED_REPLY.format(subject=subject, contact=contact)
+            reply = _naming(NOT_COVERED_REPLY, reading.not_covered, contact)
             return _Outcome("no_answer", reply, [], f"not covered: {subject}", near)
         ranking = self._ranking(reading, question, deadline, encoded, context)
         decision = decide(ranking.candidates, lambda *rows: self.ranker.coverage(reading, *rows),
@@ -347,6 +350,18 @@ class Bot:
             hi -= 1
         passage = section.text[spans[lo][0] : spans[hi][1]]
         return passage, texts[lo : hi + 1]
+
+
+def _naming(template: str, subjects, contact: str) -> str:
+    """A reply naming the subjects asked about: as many as keep it within ``MAX_REPLY_CHARS`` (a
+    question touching many would make a wall of text), the rest as "the other things you asked about"."""
+    subjects = list(subjects)
+    for n in range(len(subjects), 0, -1):
+        named = subjects[:n] + ([] if n == len(subjects) else [OTHER_SUBJECTS])
+        reply = template.format(subject=_join(named), contact=contact)
+        if len(reply) <= MAX_REPLY_CHARS:
+            break
+    return reply
 
 
 def _join(items) -> str:

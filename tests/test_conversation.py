@@ -206,3 +206,61 @@ def test_qa_bot_eval_reads_a_conversation_file(capsys):
     assert main(["eval", str(QUESTIONS / "conversations.jsonl")]) == 0
     out = capsys.readouterr().out
     assert "follow-ups answered right:" in out and "carry-overs" in out
+
+
+# --- replies that are not answers are short: on the bundled article and on a 16k-record knowledge base --
+
+MEDQUAD = PROJECT_ROOT.parent / "shared" / "bench-data" / "medquad" / "corpus.jsonl"
+REPLY_SETS = [PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl", QUESTIONS / "own.jsonl", QUESTIONS / "patients.jsonl"]
+# Questions touching many things at once: the reply names what fits and stays short.
+MANY_AT_ONCE = ["Cost? Insurance? Parking? Opening hours? Pregnancy? Side effects? Aftercare? Does it hurt? "
+                "How long does it last?",
+                "how much ibuprofen and how many units of botox should I take for my back, my knees and my migraines?"]
+
+
+@pytest.fixture(scope="module")
+def knowledge_base(tmp_path_factory):
+    """A bot over MedQuAD's 16,407 records as a JSONL knowledge base (building its index takes
+    about 25 s on the project's machine: words only, a knowledge base gets no vectors)."""
+    from qa_bot.index import open_index
+
+    folder = tmp_path_factory.mktemp("kb")
+    corpus = folder / "medquad.jsonl"
+    corpus.write_bytes(MEDQUAD.read_bytes())
+    config = Config(corpus=corpus, index_dir=folder / "index")
+    bot = Bot(open_index(corpus, config.index_dir), config)
+    assert bot.index.manifest["articles"] >= 16000
+    return bot
+
+
+def _short_replies(bot):
+    from qa_bot.evaluate import read_questions
+
+    questions = [c["question"] for path in REPLY_SETS for c in read_questions(path)
+                 if c.get("expect") in ("no_answer", "smalltalk")] + MANY_AT_ONCE
+    replies = [bot.ask(q) for q in questions]
+    return [a for a in replies if a.status in ("no_answer", "smalltalk")]
+
+
+@pytest.mark.parametrize("which", ["bundled", "knowledge base"])
+def test_no_answer_and_small_talk_replies_fit_in_300_characters(which, request):
+    from qa_bot.answer import MAX_REPLY_CHARS
+
+    bot = request.getfixturevalue("bot" if which == "bundled" else "knowledge_base")
+    replies = _short_replies(bot)
+    assert len(replies) >= 40 and {a.status for a in replies} == {"no_answer", "smalltalk"}
+    long = [(len(a.answer), a.question, a.answer) for a in replies if len(a.answer) > MAX_REPLY_CHARS]
+    assert MAX_REPLY_CHARS == 300 and not long, long
+    assert all(len(a.suggestions) <= 3 for a in replies)
+    assert sum(bool(a.suggestions) for a in replies) >= len(replies) // 2  # most offer something to click
+    many = [a for a in replies if a.question in MANY_AT_ONCE]
+    assert many and all(a.status == "no_answer" for a in many)
+
+
+def test_a_reply_names_as_many_subjects_as_fit():
+    from qa_bot.answer import MAX_REPLY_CHARS, NOT_COVERED_REPLY, OTHER_SUBJECTS, _naming
+
+    few = _naming(NOT_COVERED_REPLY, ["cost", "parking"], "Call us.")
+    assert few == "I'm sorry, our clinic's articles do not cover cost or parking. Call us."
+    many = _naming(NOT_COVERED_REPLY, [f"subject number {n}" for n in range(30)], "Call us.")
+    assert len(many) <= MAX_REPLY_CHARS and "subject number 0" in many and OTHER_SUBJECTS in many
