@@ -351,6 +351,43 @@ def test_answers_go_on_while_the_database_is_gone_and_writes_resume_when_it_is_b
     store.close()
 
 
+def make_read_only(path: Path, read_only: bool) -> None:
+    """chmod, or for root (whom chmod does not stop) the immutable attribute."""
+    if os.geteuid() != 0:
+        path.chmod(0o400 if read_only else 0o600)
+        return
+    done = subprocess.run(["chattr", "+i" if read_only else "-i", str(path)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot make a file read-only as root here: {done.stderr.strip()}")
+
+
+def test_a_sqlite_file_read_only_at_start_loses_writes_counted_and_they_resume_once_writable(tmp_path, caplog):
+    """A server (re)started while its database file is read-only: answers go on, the writes are lost
+    and counted, and writing resumes by itself once the file is writable again."""
+    store = open_store(tmp_path / "data")
+    store.record("answered", "answered", "v1")
+    store.close()
+    path = tmp_path / "data" / SQLITE_FILE
+    make_read_only(path, True)
+    try:
+        store = open_store(tmp_path / "data")
+        for _ in range(5):
+            store.record("answered", "answered", "v1")
+        assert store.flush(timeout=30)
+        assert store.stats().lost == 5 and store.stats().failing
+        assert "readonly database" in caplog.text
+    finally:
+        make_read_only(path, False)
+    for _ in range(3):
+        store.record("answered", "answered", "v1")
+    assert store.flush(timeout=30)
+    stats = store.stats()
+    assert (stats.written, stats.lost, stats.failing) == (3, 5, False)
+    assert len(rows(store, schema.answers)) == 4
+    assert "writes work again; 5 lost since start" in caplog.text
+    store.close()
+
+
 def test_a_server_down_at_start_does_not_stop_the_store(postgres, tmp_path, caplog):
     url = postgres.new_database()
     postgres.stop()

@@ -14,6 +14,7 @@ from ..errors import ConfigError, StoreError
 SQLITE_FILE = "qa-bot.sqlite3"
 BUSY_TIMEOUT_S = 10  # another worker holding SQLite's write lock: wait this long, then fail
 PG_CONNECT_TIMEOUT_S = 5  # an unreachable server fails a write after this long, not the OS's minutes
+SQLITE_READONLY = 8  # SQLite's primary result code for "attempt to write a readonly database"
 
 
 def data_dir_for(index_dir: Path) -> Path:
@@ -79,6 +80,13 @@ def _sqlite(data_dir: Path) -> sa.Engine:
         # SQLAlchemy opens a new one on the path (which fails if the folder is gone).
         if _identity(path) != record.info.get("file"):
             raise sa.exc.DisconnectionError("the database file was moved, replaced or deleted")
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _read_only(context):
+        # SQLite opens a file it may not write read-only, and such a connection stays read-only
+        # after the file is writable again: it is thrown away, so that writing can resume.
+        if getattr(context.original_exception, "sqlite_errorcode", 0) & 0xFF == SQLITE_READONLY:
+            context.is_disconnect = True
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
