@@ -636,6 +636,7 @@ def test_the_question_bubble_is_never_clipped(site, device_page):
         assert_question_in_view(page)
     assert page.locator(".messages").evaluate("e => e.scrollHeight > e.clientHeight")  # it did scroll
     shot(page, f"16-question-in-view-{page.device}")
+    assert_accessible(page, "scrolled conversation")
     page.get_by_role("button", name="Close the chat").click()
     page.get_by_role("button", name="Ask a question").click()
     assert_question_in_view(page)  # and on reopening
@@ -739,6 +740,7 @@ def test_the_box_takes_the_servers_limit_from_api_topics(index_dir, page):
         box.fill("Can Botox help with the chronic migraines I have had for years?")
         assert len(box.input_value()) == 40
         expect(counter).to_have_text("40 / 40 · limit reached")
+        shot(page, "19b-server-limit-40")
     finally:
         server.stop()
 
