@@ -40,7 +40,10 @@ import yaml
 from .errors import CorpusError
 
 INTRODUCTION = "Introduction"
-ALLOWED_FIELDS = ("title", "slug", "source", "reviewed", "not_cited")
+ALLOWED_FIELDS = ("title", "slug", "source", "reviewed", "not_cited", "questions")
+# An article's own suggested questions (front matter ``questions``): a few, each a short question.
+MAX_OWN_QUESTIONS = 5
+MAX_OWN_QUESTION_CHARS = 150
 REQUIRED_FIELDS = ("title", "source", "reviewed")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Headings of sections that say where an article comes from, not anything a patient asks about:
@@ -118,6 +121,7 @@ class Article:
     path: str
     body: str  # the Markdown after the front matter, for rendering
     sections: tuple[Section, ...]
+    questions: tuple[str, ...] = ()  # the staff's own suggested questions (front matter), if any
 
     @property
     def url(self) -> str:
@@ -126,11 +130,11 @@ class Article:
     def to_dict(self) -> dict:
         """Everything but the sections (the index keeps those, row-aligned, on their own)."""
         return {"slug": self.slug, "title": self.title, "source": self.source, "reviewed": self.reviewed,
-                "path": self.path, "body": self.body}
+                "path": self.path, "body": self.body, "questions": list(self.questions)}
 
     @classmethod
     def from_dict(cls, data: dict, sections: tuple[Section, ...]) -> "Article":
-        return cls(**data, sections=sections)
+        return cls(**{**data, "questions": tuple(data.get("questions", ()))}, sections=sections)
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,7 @@ def parse_article(path: Path) -> Article:
         path=str(path),
         body=body,
         sections=tuple(sections),
+        questions=_own_questions(path, meta.get("questions")),
     )
 
 
@@ -296,7 +301,7 @@ def _check_fields(path: Path, meta: dict) -> dict:
         if value is None or not str(value).strip():
             raise CorpusError(path, f"front matter has no '{name}': add a '{name}: ...' line", 2)
     for name, value in meta.items():
-        if name != "not_cited" and isinstance(value, (list, dict)):
+        if name not in ("not_cited", "questions") and isinstance(value, (list, dict)):
             raise CorpusError(path, f"'{name}' must be one line of text, not a list or mapping", 2)
     reviewed = meta["reviewed"]
     if isinstance(reviewed, str):
@@ -315,6 +320,25 @@ def _check_fields(path: Path, meta: dict) -> dict:
         "reviewed": reviewed.isoformat(),
         "slug": slug,
     }
+
+
+def _own_questions(path: Path, listed) -> tuple[str, ...]:
+    """The front matter's ``questions``: the staff's own suggested questions for the article."""
+    if listed is None:
+        return ()
+    example = 'like questions: ["Can Botox help my migraines?"]'
+    if not isinstance(listed, list) or not all(isinstance(q, str) and q.strip() for q in listed):
+        raise CorpusError(path, f"'questions' must be a list of questions, {example}", 2)
+    if len(listed) > MAX_OWN_QUESTIONS:
+        raise CorpusError(path, f"'questions' has {len(listed)} questions; list at most {MAX_OWN_QUESTIONS}", 2)
+    out = tuple(" ".join(q.split()) for q in listed)
+    for q in out:
+        if len(q) > MAX_OWN_QUESTION_CHARS:
+            raise CorpusError(path, f"the question '{q[:40]}...' is {len(q)} characters long; "
+                              f"keep each under {MAX_OWN_QUESTION_CHARS}", 2)
+        if not q.endswith("?"):
+            raise CorpusError(path, f"'{q}' in 'questions' must be a question, ending with '?'", 2)
+    return out
 
 
 def _mark_not_cited(path: Path, sections: list[Section], listed) -> list[Section]:

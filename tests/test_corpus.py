@@ -86,6 +86,14 @@ MALFORMED = [
     (GOOD_HEAD + "\n\n", 6, "no text"),
     (GOOD_HEAD + "## ???\n\nText.\n", 6, "no letters or digits"),
     ("---\ntitle: [a, b]\nsource: S\nreviewed: 2026-01-02\n---\nText.\n", 2, "'title' must be one line of text"),
+    # the staff's own suggested questions
+    ("---\ntitle: T\nsource: S\nreviewed: 2026-01-02\nquestions: Is it safe?\n---\nText.\n", 2, "'questions' must be a list"),
+    ("---\ntitle: T\nsource: S\nreviewed: 2026-01-02\nquestions: ['', 'Is it safe?']\n---\nText.\n", 2, "must be a list"),
+    ("---\ntitle: T\nsource: S\nreviewed: 2026-01-02\nquestions: [Tell me about it]\n---\nText.\n", 2, "ending with '?'"),
+    ("---\ntitle: T\nsource: S\nreviewed: 2026-01-02\nquestions: [" + ", ".join(f"Q{i}?" for i in range(6))
+     + "]\n---\nText.\n", 2, "at most 5"),
+    ("---\ntitle: T\nsource: S\nreviewed: 2026-01-02\nquestions: ['" + "why " * 40 + "?']\n---\nText.\n", 2,
+     "characters long"),
     # size limits
     (f"---\ntitle: T\nsource: {'s' * (MAX_FIELD_CHARS + 1)}\nreviewed: 2026-01-02\n---\nText.\n", 3,
      f"a value is {MAX_FIELD_CHARS + 1} characters long; the limit is {MAX_FIELD_CHARS}"),
@@ -241,3 +249,21 @@ def test_an_article_at_the_limits_answers_every_question_quickly(tmp_path, monke
         assert answer["status"] == "answered" and answer["citations"][0]["section"] == title
         assert len(answer["answer"]) <= config.max_answer_sentences * (MAX_SENTENCE_CHARS + 1), title
         assert took < 10, f"{title}: {took:.1f} s"  # ~0.4 s at worst here: the bound only catches a blow-up
+
+
+def test_an_articles_own_questions_come_first_among_the_suggestions(tmp_path):
+    from qa_bot.answer import Bot
+    from qa_bot.config import Config
+    from qa_bot.index import CorpusIndex, open_index
+
+    write_article(tmp_path / "c", "neck.md", "---\ntitle: Neck pain\nsource: Clinic\nreviewed: 2026-01-02\n"
+                  "questions: ['Can a pillow  help my neck?']\n---\nIntro about neck pain.\n\n"
+                  "## Pillows\n\nA firm pillow can help neck pain at night.\n")
+    corpus = load_corpus(tmp_path / "c")
+    assert corpus.articles[0].questions == ("Can a pillow help my neck?",)
+    index = CorpusIndex.from_corpus(corpus)
+    index.save(tmp_path / "index")
+    loaded = open_index(tmp_path / "c", tmp_path / "index")
+    assert loaded.articles[0].questions == ("Can a pillow help my neck?",)  # kept by the index
+    bot = Bot(loaded, Config(corpus=tmp_path / "c"))
+    assert bot.starters[0].text == "Can a pillow help my neck?" and bot.starters[0].url == "/articles/neck"
