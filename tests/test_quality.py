@@ -76,14 +76,14 @@ def test_written_set_meets_its_targets(bot, path, targets):
 
 # (corpus folder, question file, floors): measured, then set a little lower.
 OTHER_SETS = [
-    (CORPUS, SHARED / "eval" / "realfaq-dev.jsonl", {"overall": 0.81}),
+    (CORPUS, SHARED / "eval" / "realfaq-dev.jsonl", {"overall": 0.86, "out_of_scope_rejected": 0.92}),
     (PROJECT_ROOT / "tests" / "corpora" / "eyes-skin", PROJECT_ROOT / "tests" / "questions" / "eyes-skin.jsonl",
-     {"overall": 0.90, "top1": 0.88, "out_of_scope_rejected": 0.87, "urgent_recall": 1.0, "smalltalk_accuracy": 1.0}),
+     {"overall": 0.91, "top1": 0.90, "out_of_scope_rejected": 0.87, "urgent_recall": 1.0, "smalltalk_accuracy": 1.0}),
     (PROJECT_ROOT / "tests" / "corpora" / "diabetes-heart", PROJECT_ROOT / "tests" / "questions" / "diabetes-heart.jsonl",
-     {"overall": 0.82, "top1": 0.75, "out_of_scope_rejected": 0.88, "urgent_recall": 1.0, "smalltalk_accuracy": 1.0}),
+     {"overall": 0.84, "top1": 0.79, "out_of_scope_rejected": 0.88, "urgent_recall": 1.0, "smalltalk_accuracy": 1.0}),
     # held out: written blind and used only to measure changes made for the other sets, never to find causes
     (PROJECT_ROOT / "tests" / "corpora" / "kidney-gut", PROJECT_ROOT / "tests" / "questions" / "kidney-gut.jsonl",
-     {"overall": 0.79, "top1": 0.78, "out_of_scope_rejected": 0.69, "urgent_recall": 1.0, "smalltalk_accuracy": 1.0}),
+     {"overall": 0.80, "top1": 0.79, "out_of_scope_rejected": 0.69, "urgent_recall": 1.0, "smalltalk_accuracy": 1.0}),
 ]
 # Their indexes are kept between runs (git-ignored), since encoding 100-odd sections takes half a
 # minute; open_index rebuilds one whenever its corpus, the packages or the encoder change.
