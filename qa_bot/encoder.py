@@ -153,7 +153,8 @@ class Encoder:
                 "long_texts": "windows", "package": MODEL_PACKAGE, "package_version": self.files.version,
                 "weights_sha256": self.files.weights_sha256}
 
-    def encode(self, texts: str | Sequence[str], batch_size: int = 32, max_tokens: int | None = None) -> np.ndarray:
+    def encode(self, texts: str | Sequence[str], batch_size: int = 32,
+               max_tokens: int | Sequence[int] | None = None) -> np.ndarray:
         """Unit vectors for ``texts``: shape ``(dims,)`` for one string, ``(len(texts), dims)`` for a list.
 
         Texts are encoded ``batch_size`` windows at a time, shortest with shortest so that little
@@ -161,6 +162,7 @@ class Encoder:
         call, to within float32 rounding of the padded batch (about 1e-7). With ``max_tokens``, each
         text is cut after that many word pieces and encoded in one window, as sentence-transformers
         cuts at its ``max_seq_length``: the cost of a text is then bounded, whatever it holds.
+        ``max_tokens`` may also give each text its own limit.
         """
         if isinstance(texts, str):
             return self.encode([texts], batch_size, max_tokens)[0]
@@ -184,13 +186,20 @@ class Encoder:
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors
 
-    def _windows(self, texts: list[str], max_tokens: int | None = None) -> list[tuple[int, list[int]]]:
+    def pieces(self, texts: Sequence[str]) -> list[int]:
+        """How many word pieces each text is (without [CLS] and [SEP])."""
+        return [len(e.ids) for e in self._tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+
+    def _windows(self, texts: list[str], max_tokens: int | Sequence[int] | None = None) -> list[tuple[int, list[int]]]:
         """(text number, token ids with [CLS] and [SEP]) for every window of every text (only the
-        first ``max_tokens`` word pieces of each, if given)."""
+        first ``max_tokens`` word pieces of each, if given: one limit for all, or one a text)."""
         room = self.max_tokens - 2
+        limits = [max_tokens] * len(texts) if max_tokens is None or isinstance(max_tokens, int) else list(max_tokens)
+        if len(limits) != len(texts):
+            raise ValueError(f"{len(limits)} limits for {len(texts)} texts")
         windows = []
-        for owner, encoding in enumerate(self._tokenizer.encode_batch(texts, add_special_tokens=False)):
-            ids = encoding.ids if max_tokens is None else encoding.ids[:min(max_tokens, room)]
+        for owner, (encoding, most) in enumerate(zip(self._tokenizer.encode_batch(texts, add_special_tokens=False), limits)):
+            ids = encoding.ids if most is None else encoding.ids[:min(most, room)]
             parts = max(1, math.ceil(len(ids) / room))
             size = math.ceil(len(ids) / parts)
             for start in range(0, max(len(ids), 1), size or 1):

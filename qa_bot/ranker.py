@@ -49,7 +49,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .analysis import sentence_spans
+from .analysis import STOP_WORDS, sentence_spans
+from .patterns import compile as compile_pattern
 from .budget import NO_DEADLINE, Deadline
 from .encoder import Encoder
 from .engine import Engine, Terms
@@ -69,11 +70,13 @@ SENTENCE_CACHE_SECTIONS = 4096
 # never patients' words: questions are never kept.
 VECTOR_MEMO_TEXTS = 8192
 ENCODE_BATCH = 32
-# Word pieces of a question the encoder reads, shared among its parts (at least QUESTION_PART_TOKENS
-# each). A question's cost in the encoder grows with its word pieces (about 7 ms + 0.4 ms each here),
-# and 1,000 characters of punctuation are 1,000 of them: 0.4 s. The model was trained on 128.
-QUESTION_TOKENS = 128
-QUESTION_PART_TOKENS = 32
+# Word pieces the encoder reads for one message, shared among its questions (encoder_inputs). The
+# encoder's cost grows with them (here about 8 ms + 0.35 ms each, on one core), and the message's
+# whole answer must stay within 20 ms whatever it holds (benchmarks/bench_adversarial.py). Patients'
+# questions are short: of our 1,031 labelled ones, half are 9 word pieces or fewer, 95% 21, 99% 45.
+# A longer one is read by its last words (gist). Measured with qa-bot eval on six sets against 128:
+# the same figures on five, one question fewer on diabetes-heart (a near-tie).
+QUESTION_TOKENS = 32
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ class SectionVectors:
 
 
 _memo: dict[tuple[str, bytes], np.ndarray] = {}
+_WORD = compile_pattern(r"\w+(?:['’]\w+)?|[^\w\s]")
 
 
 def _encoded_texts(titles: Sequence[str], texts: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -182,6 +186,42 @@ def encoder_text(question: str, reading: Reading) -> str:
     return f"{question} ({'; '.join(reading.meanings)})" if reading.meanings else question
 
 
+def gist(question: str, reading: Reading, most: int, count) -> str:
+    """A long question for the encoder, in about ``most`` word pieces: its last words (a long
+    message tells its story first and asks last), a word said again straight after itself once,
+    then the article words the vocabulary matched, as in :func:`encoder_text`."""
+    words = []
+    for word in _WORD.findall(question):
+        if not words or word.lower() != words[-1].lower():
+            words.append(word)
+    meanings = f" ({'; '.join(reading.meanings)})" if reading.meanings else ""
+    room = most - (count([meanings])[0] if meanings else 0)
+    tail = words[-most:]
+    kept = 0
+    for size in reversed(count(tail) if tail else []):
+        room -= size
+        if room < 0:
+            break
+        kept += 1
+    return " ".join(tail[len(tail) - kept:]) + meanings
+
+
+def encoder_inputs(questions: Sequence[tuple[str, Reading]], count) -> tuple[list[str], list[int]]:
+    """The texts the encoder reads for the questions of one message, and the word pieces each may
+    have: QUESTION_TOKENS shared among them, a short question keeping all it needs and the longer
+    ones sharing the rest alike. A question over its share is read as its gist (``count``: the
+    encoder's word-piece count of each text)."""
+    texts = [encoder_text(q, r) for q, r in questions]
+    sizes = count(texts)
+    shares = [0] * len(texts)
+    left = QUESTION_TOKENS
+    for done, i in enumerate(sorted(range(len(texts)), key=sizes.__getitem__)):
+        shares[i] = max(1, min(sizes[i], left // (len(texts) - done)))
+        left -= shares[i]
+    return [t if n <= most else gist(q, r, most, count)
+            for t, n, most, (q, r) in zip(texts, sizes, shares, questions)], shares
+
+
 @functools.lru_cache(maxsize=1)
 def shared_encoder() -> Encoder:
     """The installed model, loaded once per process (its weights are 90 MB) and shared by every
@@ -212,8 +252,8 @@ class Ranker:
     def encode(self, questions: list[tuple[str, Reading]]) -> np.ndarray:
         """Several questions' vectors at once (one call to the encoder), each given as typed and as
         read, for :meth:`rank`."""
-        share = max(QUESTION_PART_TOKENS, QUESTION_TOKENS // max(1, len(questions)))
-        return self.encoder.encode([encoder_text(q, r) for q, r in questions], max_tokens=share)
+        texts, shares = encoder_inputs(questions, self.encoder.pieces)
+        return self.encoder.encode(texts, max_tokens=shares)
 
     @staticmethod
     def together(vectors: np.ndarray, questions: list[str]) -> np.ndarray:
@@ -234,7 +274,7 @@ class Ranker:
         dense = heading = None
         if self.vectors is not None:
             deadline.check()
-            q = self.encoder.encode(encoder_text(question, reading), max_tokens=QUESTION_TOKENS) if encoded is None else encoded
+            q = self.encode([(question, reading)])[0] if encoded is None else encoded
             deadline.check()
             dense = self.vectors.body @ q
             heading = self.vectors.title @ q

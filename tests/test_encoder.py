@@ -98,6 +98,15 @@ def test_max_tokens_reads_only_the_first_word_pieces(encoder):
     assert not np.allclose(cut, encoder.encode(long), atol=1e-3)  # whole, it is read in windows
 
 
+def test_max_tokens_may_differ_from_text_to_text(encoder):
+    texts = ["my back pain is bad " * 20, "my knees swell up every morning " * 20]
+    both = encoder.encode(texts, max_tokens=[5, 30])
+    assert np.allclose(both[0], encoder.encode(texts[0], max_tokens=5), atol=1e-6)
+    assert np.allclose(both[1], encoder.encode(texts[1], max_tokens=30), atol=1e-6)
+    with pytest.raises(ValueError, match="2 limits for 1 texts"):
+        encoder.encode(texts[:1], max_tokens=[5, 30])
+
+
 def test_a_very_long_text_gives_one_unit_vector_near_its_content(encoder):
     vector = encoder.encode(" ".join([PARAGRAPH] * 60))  # about 5,500 word pieces, 22 windows
     assert vector.shape == (384,)

@@ -170,6 +170,9 @@ class CallCountingEncoder:
     def params(self):
         return self.inner.params()
 
+    def pieces(self, texts):
+        return self.inner.pieces(texts)
+
 
 def test_a_message_of_several_questions_is_encoded_once(eyes):
     bot = Bot(eyes.index, eyes.config, encoder=CallCountingEncoder())
@@ -193,3 +196,39 @@ def test_lay_words_reach_the_encoder_in_the_articles_words(eyes):
     # ...a long one is a way of asking, read as typed
     assert ranker.encoder_text("what is good for dry eye", eyes.reader.read("what is good for dry eye")) == \
         "what is good for dry eye"
+
+
+STORY = ("I have had a lot going on this year, my mum was in hospital for weeks and I was driving back and "
+         "forth every day, sleeping badly, and now my eyes are red and sore most evenings. ")
+
+
+@pytest.mark.parametrize("message", [
+    STORY * 3 + "What is the treatment for dry eye?",  # a long story, then the question
+    "sting " * 160 + "x",  # one word again and again
+    "why sting? " + STORY + "why burn? " + STORY + "why sand? " + STORY,  # several long parts
+    "?" * 900,  # punctuation: a word piece a character
+])
+def test_a_message_reaches_the_encoder_in_at_most_question_tokens(eyes, monkeypatch, message):
+    # the encoder's cost grows with what it reads: whatever a message holds, it reads a bounded part
+    encoder = shared_encoder()
+    read = []
+    forward = encoder._forward
+    monkeypatch.setattr(encoder, "_forward", lambda batch: read.append([len(ids) - 2 for ids in batch]) or forward(batch))
+    eyes.ask(message)
+    assert read and sum(map(sum, read)) <= ranker.QUESTION_TOKENS, read
+
+
+def test_a_long_question_is_read_by_its_last_words_and_a_short_one_whole(eyes):
+    long = STORY * 3 + "What is the treatment for dry eye?"
+    short = "why do my eyes sting?"
+    texts, shares = ranker.encoder_inputs([(long, eyes.reader.read(long)), (short, eyes.reader.read(short))],
+                                          shared_encoder().pieces)
+    assert texts[1] == short and shares[1] == shared_encoder().pieces([short])[0]  # all it needs
+    assert sum(shares) <= ranker.QUESTION_TOKENS
+    assert texts[0].endswith("What is the treatment for dry eye ?") and "my mum" not in texts[0]
+    assert shared_encoder().pieces(texts[:1])[0] <= shares[0]
+
+
+def test_a_word_said_again_and_again_is_read_once():
+    reading = ranker.Reading((), (), (), (), (), ())
+    assert ranker.gist("sore sore sore SORE sore eyes eyes", reading, 10, shared_encoder().pieces) == "sore eyes"
