@@ -190,6 +190,11 @@ class Encoder:
         """How many word pieces each text is (without [CLS] and [SEP])."""
         return [len(e.ids) for e in self._tokenizer.encode_batch(list(texts), add_special_tokens=False)]
 
+    def words(self, text: str) -> list[str]:
+        """The text's words as the model splits them before cutting them into word pieces (on
+        spaces and around each punctuation mark): joined by spaces, they read as the text does."""
+        return [word for word, _ in self._tokenizer.pre_tokenizer.pre_tokenize_str(text)]
+
     def _windows(self, texts: list[str], max_tokens: int | Sequence[int] | None = None) -> list[tuple[int, list[int]]]:
         """(text number, token ids with [CLS] and [SEP]) for every window of every text (only the
         first ``max_tokens`` word pieces of each, if given: one limit for all, or one a text)."""

@@ -49,8 +49,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .analysis import STOP_WORDS, sentence_spans
-from .patterns import compile as compile_pattern
+from .analysis import sentence_spans
 from .budget import NO_DEADLINE, Deadline
 from .encoder import Encoder
 from .engine import Engine, Terms
@@ -152,7 +151,6 @@ class SectionVectors:
 
 
 _memo: dict[tuple[str, bytes], np.ndarray] = {}
-_WORD = compile_pattern(r"\w+(?:['’]\w+)?|[^\w\s]")
 
 
 def _encoded_texts(titles: Sequence[str], texts: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -186,19 +184,20 @@ def encoder_text(question: str, reading: Reading) -> str:
     return f"{question} ({'; '.join(reading.meanings)})" if reading.meanings else question
 
 
-def gist(question: str, reading: Reading, most: int, count) -> str:
-    """A long question for the encoder, in about ``most`` word pieces: its last words (a long
+def gist(question: str, reading: Reading, most: int, encoder) -> str:
+    """A long question for the encoder, in at most ``most`` word pieces: its last words (a long
     message tells its story first and asks last), a word said again straight after itself once,
-    then the article words the vocabulary matched, as in :func:`encoder_text`."""
+    then the article words the vocabulary matched, as in :func:`encoder_text`. Words are split as
+    the encoder splits them (:meth:`Encoder.words`), so the gist reads as the question does."""
     words = []
-    for word in _WORD.findall(question):
+    for word in encoder.words(question):
         if not words or word.lower() != words[-1].lower():
             words.append(word)
     meanings = f" ({'; '.join(reading.meanings)})" if reading.meanings else ""
-    room = most - (count([meanings])[0] if meanings else 0)
+    room = most - (encoder.pieces([meanings])[0] if meanings else 0)
     tail = words[-most:]
     kept = 0
-    for size in reversed(count(tail) if tail else []):
+    for size in reversed(encoder.pieces(tail) if tail else []):
         room -= size
         if room < 0:
             break
@@ -206,19 +205,18 @@ def gist(question: str, reading: Reading, most: int, count) -> str:
     return " ".join(tail[len(tail) - kept:]) + meanings
 
 
-def encoder_inputs(questions: Sequence[tuple[str, Reading]], count) -> tuple[list[str], list[int]]:
+def encoder_inputs(questions: Sequence[tuple[str, Reading]], encoder) -> tuple[list[str], list[int]]:
     """The texts the encoder reads for the questions of one message, and the word pieces each may
     have: QUESTION_TOKENS shared among them, a short question keeping all it needs and the longer
-    ones sharing the rest alike. A question over its share is read as its gist (``count``: the
-    encoder's word-piece count of each text)."""
+    ones sharing the rest alike. A question over its share is read as its :func:`gist`."""
     texts = [encoder_text(q, r) for q, r in questions]
-    sizes = count(texts)
+    sizes = encoder.pieces(texts)
     shares = [0] * len(texts)
     left = QUESTION_TOKENS
     for done, i in enumerate(sorted(range(len(texts)), key=sizes.__getitem__)):
         shares[i] = max(1, min(sizes[i], left // (len(texts) - done)))
         left -= shares[i]
-    return [t if n <= most else gist(q, r, most, count)
+    return [t if n <= most else gist(q, r, most, encoder)
             for t, n, most, (q, r) in zip(texts, sizes, shares, questions)], shares
 
 
@@ -252,7 +250,7 @@ class Ranker:
     def encode(self, questions: list[tuple[str, Reading]]) -> np.ndarray:
         """Several questions' vectors at once (one call to the encoder), each given as typed and as
         read, for :meth:`rank`."""
-        texts, shares = encoder_inputs(questions, self.encoder.pieces)
+        texts, shares = encoder_inputs(questions, self.encoder)
         return self.encoder.encode(texts, max_tokens=shares)
 
     @staticmethod
