@@ -3,7 +3,7 @@
 ``tests/questions/triage-cases.jsonl`` (456 messages: 229 emergencies or crises happening now, 227
 traps and ordinary questions with alarming words in them) was written blind, by someone who saw no
 code and no dev set; the rules were then built from docs/red-flags.md and this table. Each message is
-a case of its own, so a regression names the message. ``tests/questions/triage-own.jsonl`` (791)
+a case of its own, so a regression names the message. ``tests/questions/triage-own.jsonl`` (794)
 holds ten batches of new messages we wrote while building the rules, in other words than the blind
 table; each batch was scored before its misses were fixed (first sight: 60-91% recall and 0-10% false
 alarms, lower for the batches in non-native English), so it is a regression table, not a measure. ``tests/questions/triage-heldout.jsonl`` (300: 149

@@ -103,7 +103,7 @@ CUES = (
          r"\b(?:for|over) (?:the (?:last|past) )?(?:about |around |over |nearly |almost )?(?:years|months|a long while|"
          r"a year|a few (?:years|months)|\d+ (?:years|months))\b",
          r"\bon[- ]and[- ]off\b",
-         r"\bwhen(?:ever)? (?:he|she|they|i|we|you|my [\w']+|the baby|it) (?:has|have|gets|get|is|are|am|feels|feel|goes|go|starts|start|"
+         r"\b(?:when(?:ever)?|every time|each time) (?:he|she|they|i|we|you|my [\w']+|the baby|it) (?:has|have|gets|get|is|are|am|feels|feel|goes|go|starts|start|"
          r"does|do|gets) (?:a |an |very |really |so |too )?(?:[\w']+ )?",
          r"\b(?:sometimes|at times|now and (?:then|again)|occasionally|from time to time|every so often)\b",
          r"\bevery (?:month|winter|summer|year|morning|evening|night)\b",
