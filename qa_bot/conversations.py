@@ -20,7 +20,7 @@ client sends them (``history``: each question, its answer's id and the article i
 from __future__ import annotations
 
 from .errors import UsageError
-from .evaluate import _ask, _rate, _short, check_sections, parse_case, read_lines
+from .evaluate import _ask, _rate, _short, check_sections, parse_case, pct, read_lines, row
 from .followup import MAX_TURNS, Turn
 
 MAX_CONVERSATION_TURNS = MAX_TURNS + 1  # every turn but the last is history for a later one
@@ -113,12 +113,6 @@ def evaluate_conversations(bot, objects: list[dict]) -> dict:
 
 def format_conversations(report: dict) -> str:
     """The report for people reading a terminal."""
-    def pct(v):
-        return "n/a" if v is None else f"{100 * v:.1f}%"
-
-    def row(label, value):
-        return f"{label + ':':<44}{value}"
-
     lines = [
         f"conversations: {report['conversations']} ({report['turns']} turns, {report['follow_up_turns']} follow-ups, "
         f"{report['own_topic_turns']} naming their own topic)",

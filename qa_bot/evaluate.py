@@ -320,14 +320,18 @@ def _ranked(bot, question: str, k: int) -> list[tuple[str, str]]:
     return [(sections[c.row].article_title, sections[c.row].title) for c in bot.rank(question, k)]
 
 
+def pct(v) -> str:
+    """A report's share as a percentage, or n/a."""
+    return "n/a" if v is None else f"{100 * v:.1f}%"
+
+
+def row(label: str, value) -> str:
+    """One aligned line of a report."""
+    return f"{label + ':':<44}{value}"
+
+
 def format_report(report: dict) -> str:
     """The report for people reading a terminal."""
-    def pct(v):
-        return "n/a" if v is None else f"{100 * v:.1f}%"
-
-    def row(label, value):
-        return f"{label + ':':<44}{value}"
-
     c = report["counts"]
     if "messages" in report:
         lines = [
