@@ -6,8 +6,9 @@ The questions come from the generator the ReDoS test uses (``tests/adversarial.p
 pattern that reads a patient's text, runs of its own words and phrases up to the 1000-character
 limit ending in a near miss, plus runs of small-talk phrases. Each is asked once over the bundled
 corpus after a first pass that fills the bot's per-section caches, as a serving worker's are.
-Wall time includes whatever else the machine was doing; CPU time is this thread's alone. The
-target: the slowest ≤ 20 ms.
+Wall time includes whatever else the machine was doing; CPU time is this thread's alone. A single
+timing can catch the machine busy elsewhere, so the 100 slowest questions are timed five more times
+each and an input's cost is its best time. The target: the costliest input ≤ 20 ms.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from qa_bot.errors import TooSlowError  # noqa: E402
 from qa_bot.index import CorpusIndex  # noqa: E402
 
 TARGET_MS = 20.0
+RETIME = 100  # the slowest questions of the pass, timed again
+RETIME_RUNS = 5
 
 
 def questions(count: int, seed: int) -> list[str]:
@@ -60,14 +63,22 @@ def main() -> None:
     wall, cpu = [], []
     stopped = 0
     for q in qs:
-        w, c = time.perf_counter(), time.thread_time()
-        stopped += not _ask(bot, q)
-        cpu.append(((time.thread_time() - c) * 1000, q))
-        wall.append(((time.perf_counter() - w) * 1000, q))
+        w, c, answered = _time(bot, q)
+        stopped += not answered
+        wall.append((w, q))
+        cpu.append((c, q))
     wall.sort(key=lambda t: t[0])
     cpu.sort(key=lambda t: t[0])
     slowest_ms, slowest = wall[-1]
-    again = min(_time(bot, slowest) for _ in range(5))
+    # One timing of a question holds whatever else the machine did then (another process, a
+    # garbage collection). What an input costs is the best of several: the RETIME slowest are timed
+    # RETIME_RUNS more times each, and the slowest input is the one whose best is worst.
+    costs = []
+    for _, q in wall[-RETIME:]:
+        times = [_time(bot, q) for _ in range(RETIME_RUNS)]
+        costs.append((min(t[0] for t in times), min(t[1] for t in times), q))
+    costs.sort()
+    cost_ms, cost_cpu, costliest = costs[-1]
 
     def p99(times):
         return times[int(0.99 * (len(times) - 1))][0]
@@ -77,12 +88,14 @@ def main() -> None:
     print(f"{len(qs):,} adversarial questions, {statistics.mean(len(q) for q in qs):.0f} characters on average "
           f"(longest {max(len(q) for q in qs)})")
     print(f"ask() wall time: median {statistics.median(t for t, _ in wall):.3f} ms, p99 {p99(wall):.3f} ms, "
-          f"slowest {slowest_ms:.2f} ms   (target: slowest <= {TARGET_MS:g} ms)")
+          f"slowest single timing {slowest_ms:.2f} ms ({len(slowest)} characters: {slowest[:60]!r}...)")
+    print(f"slowest input: {cost_ms:.2f} ms ({cost_cpu:.2f} ms CPU), best of {RETIME_RUNS} "
+          f"(the {RETIME} slowest timed again)   "
+          f"(target: <= {TARGET_MS:g} ms: {'met' if cost_ms <= TARGET_MS else 'NOT met'})\n"
+          f"  {len(costliest)} characters: {costliest[:200]!r}" + (" ..." if len(costliest) > 200 else ""))
     print(f"ask() CPU time:  median {statistics.median(t for t, _ in cpu):.3f} ms, p99 {p99(cpu):.3f} ms, "
           f"slowest {cpu[-1][0]:.2f} ms")
     print(f"stopped by the time budget ({bot.config.answer_time_budget_ms} ms): {stopped}")
-    print(f"slowest question ({len(slowest)} characters), best of 5 more: {again:.2f} ms:\n  {slowest[:200]!r}"
-          + (" ..." if len(slowest) > 200 else ""))
     print(f"slowest by CPU ({len(cpu[-1][1])} characters): {cpu[-1][1][:200]!r}")
 
 
@@ -95,10 +108,11 @@ def _ask(bot: Bot, question: str) -> bool:
     return True
 
 
-def _time(bot: Bot, question: str) -> float:
-    start = time.perf_counter()
-    _ask(bot, question)
-    return (time.perf_counter() - start) * 1000
+def _time(bot: Bot, question: str) -> tuple[float, float, bool]:
+    """Wall and CPU milliseconds of one ask, and whether it ended within the time budget."""
+    start, cpu = time.perf_counter(), time.thread_time()
+    answered = _ask(bot, question)
+    return (time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000, answered
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .analysis import sentence_spans
+from .analysis import STOP_WORDS, sentence_spans
 from .budget import NO_DEADLINE, Deadline
 from .encoder import Encoder
 from .engine import Engine, Terms
@@ -73,9 +73,9 @@ ENCODE_BATCH = 32
 # encoder's cost grows with them (here about 8 ms + 0.35 ms each, on one core), and the message's
 # whole answer must stay within 20 ms whatever it holds (benchmarks/bench_adversarial.py). Patients'
 # questions are short: of our 1,031 labelled ones, half are 9 word pieces or fewer, 95% 21, 99% 45.
-# A longer one is read by its last words (gist). Measured with qa-bot eval on six sets against 128:
-# the same figures on five, one question fewer on diabetes-heart (a near-tie).
-QUESTION_TOKENS = 32
+# A longer one is read by its gist. Measured with qa-bot eval on six sets against 32 (and its gist of
+# last words): the same figures on five, one question fewer on kidney-gut; 20 loses three.
+QUESTION_TOKENS = 24
 
 
 @dataclass(frozen=True)
@@ -184,15 +184,23 @@ def encoder_text(question: str, reading: Reading) -> str:
     return f"{question} ({'; '.join(reading.meanings)})" if reading.meanings else question
 
 
+# What a question asks, and what reverses it, kept in a gist although stop-word lists drop them.
+GIST_KEEPS = frozenset({"what", "how", "why", "when", "where", "which", "who", "not", "no", "never"})
+
+
 def gist(question: str, reading: Reading, most: int, encoder) -> str:
-    """A long question for the encoder, in at most ``most`` word pieces: its last words (a long
-    message tells its story first and asks last), a word said again straight after itself once,
-    then the article words the vocabulary matched, as in :func:`encoder_text`. Words are split as
-    the encoder splits them (:meth:`Encoder.words`), so the gist reads as the question does."""
-    words = []
+    """A long question for the encoder, in at most ``most`` word pieces: its words that carry meaning,
+    each once, in order (stop words, punctuation and repeats dropped: a long message is mostly the
+    words between what it is about and what it asks), its last ones if they are still too many (a long
+    message tells its story first and asks last), then the article words the vocabulary matched, as
+    in :func:`encoder_text`. Words are split as the encoder splits them (:meth:`Encoder.words`)."""
+    words, seen = [], set()
     for word in encoder.words(question):
-        if not words or word.lower() != words[-1].lower():
-            words.append(word)
+        low = word.lower()
+        if low in seen or (low in STOP_WORDS and low not in GIST_KEEPS) or not any(c.isalnum() for c in low):
+            continue
+        seen.add(low)
+        words.append(word)
     meanings = f" ({'; '.join(reading.meanings)})" if reading.meanings else ""
     room = most - (encoder.pieces([meanings])[0] if meanings else 0)
     tail = words[-most:]
@@ -210,7 +218,11 @@ def encoder_inputs(questions: Sequence[tuple[str, Reading]], encoder) -> tuple[l
     have: QUESTION_TOKENS shared among them, a short question keeping all it needs and the longer
     ones sharing the rest alike. A question over its share is read as its :func:`gist`."""
     texts = [encoder_text(q, r) for q, r in questions]
-    sizes = encoder.pieces(texts)
+    # A text of more words than the whole budget is over any share: its word count will do as its
+    # size (a word is a word piece or more), and its many pieces need not be counted.
+    counts = [len(t.split()) for t in texts]
+    exact = iter(encoder.pieces([t for t, n in zip(texts, counts) if n <= QUESTION_TOKENS]))
+    sizes = [next(exact) if n <= QUESTION_TOKENS else n for n in counts]
     shares = [0] * len(texts)
     left = QUESTION_TOKENS
     for done, i in enumerate(sorted(range(len(texts)), key=sizes.__getitem__)):

@@ -284,14 +284,14 @@ class Context:
             if not absence and start <= a < end:
                 return True  # "face isn't drooping", "didn't swallow any"
             if clause_start <= a and b <= start:
-                between = self.data[b:start].split()
+                between = self.data[b:start].split(None, 4)  # splits no further than it needs
                 if len(between) <= 4 and not _STOPPERS.intersection(between):
                     return True
         return False
 
     def _mild(self, start: int) -> bool:
         clause_start = self.layout.clause(start)[0]
-        return any(clause_start <= a and b <= start and len(self.data[b:start].split()) <= 2
+        return any(clause_start <= a and b <= start and len(self.data[b:start].split(None, 2)) <= 2
                    for a, b in self.cues.get("mild", ()))
 
     def _recovered(self, pos: int, kind: str = "resolved") -> bool:
