@@ -25,6 +25,7 @@ An edit to the files, or a new build by another process, is tried at once, whate
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -65,6 +66,16 @@ def build_name(bot: Bot) -> str | None:
     """The build a bot's index was loaded from (or saved as)."""
     path = getattr(bot.index, "path", None)
     return Path(path).name if path else None
+
+
+def keep_loaded() -> None:
+    """For a process that serves what it loaded for good: what was loaded is frozen out of the cyclic
+    garbage collector's sight (``gc.freeze``). A bot is about 100,000 objects that live as long as it
+    serves, and a full collection goes over all of them: 63 ms, measured, in the middle of one
+    request, once in 10,000 questions. Collections still run over what requests make; garbage is
+    collected first, so none is frozen. A reload unfreezes, then freezes the new bot."""
+    gc.collect()
+    gc.freeze()
 
 
 class LiveBot:
@@ -140,6 +151,9 @@ class LiveBot:
         if build_name(bot) == self.build:  # a touch, or an edit undone: the index in use is up to date
             return False
         self._bot = bot
+        if gc.get_freeze_count():  # the process keeps what it loaded out of the collector's sight
+            gc.unfreeze()  # the old bot's objects are let go, and the new one's kept
+            keep_loaded()
         self.reloads += 1
         log.info("corpus reloaded: index %s loaded in %.3f s (pid %d): %s", self.build, time.perf_counter() - start, os.getpid(),
                  {k: bot.index.manifest.get(k) for k in ("articles", "sections", "terms")})

@@ -71,9 +71,12 @@ class QaBotServer(BaseApplication):
                 raise ValueError(f"unknown gunicorn setting {key!r}")
 
     def load(self):
+        from .live import keep_loaded
         from .webapp import create_app
 
-        return create_app(self.qa_config)
+        app = create_app(self.qa_config)
+        keep_loaded()
+        return app
 
 
 def _close_store(_arbiter, worker) -> None:

@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 import types
+import weakref
 
 import pytest
 
@@ -171,3 +172,34 @@ def test_a_broken_edit_is_retried_with_a_growing_wait_and_a_fix_is_tried_at_once
     clock.now += 5  # well before the next retry is due: the edit is what triggers it
     live.check()
     assert live.reloads == 1 and live.last_error is None
+
+
+@pytest.fixture
+def frozen():
+    """The collector's view as a serving worker has it (keep_loaded), restored after the test."""
+    yield
+    gc.unfreeze()
+
+
+def test_a_serving_worker_keeps_its_loaded_bot_out_of_the_collectors_sight(tmp_path, frozen):
+    from qa_bot.server import QaBotServer
+
+    corpus, _ = make(tmp_path)
+    app = QaBotServer(Config(corpus=corpus, index_dir=tmp_path / "index")).load()
+    bot = app.extensions["qa_bot_live"].get()
+    # frozen: tracked, but in no generation a collection goes over
+    assert gc.is_tracked(bot) and not any(bot is o for o in gc.get_objects())
+
+
+def test_a_reload_lets_the_collector_free_the_old_bot_and_keeps_the_new(tmp_path, frozen):
+    corpus, live = make(tmp_path)
+    old = live.get()
+    old.cycle = [old]  # a bot in a reference cycle is freed only by the collector
+    gone = weakref.ref(old)
+    del old
+    qa_bot.live.keep_loaded()
+    write_article(corpus, "acu.md", HEAD.format(t="Acupuncture") + "Acupuncture uses very fine needles.\n")
+    assert live.reload_now() is True
+    gc.collect()
+    assert gone() is None  # not left frozen for good
+    assert not any(live.get() is o for o in gc.get_objects())  # the new one is frozen
