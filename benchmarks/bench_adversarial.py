@@ -17,6 +17,7 @@ import argparse
 import os
 import platform
 import random
+import resource
 import statistics
 import sys
 import time
@@ -72,6 +73,7 @@ def main() -> None:
     wall.sort(key=lambda t: t[0])
     cpu.sort(key=lambda t: t[0])
     slowest_ms, slowest = wall[-1]
+    slowest_faults = _FAULTS[slowest]  # before it is timed again
     # One timing of a question holds whatever else the machine did then (another process, a
     # garbage collection). What an input costs is the best of several: the RETIME slowest are timed
     # RETIME_RUNS more times each, and the slowest input is the one whose best is worst.
@@ -90,7 +92,8 @@ def main() -> None:
     print(f"{len(qs):,} adversarial questions, {statistics.mean(len(q) for q in qs):.0f} characters on average "
           f"(longest {max(len(q) for q in qs)})")
     print(f"ask() wall time: median {statistics.median(t for t, _ in wall):.3f} ms, p99 {p99(wall):.3f} ms, "
-          f"slowest single timing {slowest_ms:.2f} ms ({len(slowest)} characters: {slowest[:60]!r}...)")
+          f"slowest single timing {slowest_ms:.2f} ms ({len(slowest)} characters: {slowest[:60]!r}...; "
+          f"{slowest_faults[0]} minor and {slowest_faults[1]} major page faults in it)")
     print(f"slowest input: {cost_ms:.2f} ms ({cost_cpu:.2f} ms CPU), best of {RETIME_RUNS} "
           f"(the {RETIME} slowest timed again)   "
           f"(target: <= {TARGET_MS:g} ms: {'met' if cost_ms <= TARGET_MS else 'NOT met'})\n"
@@ -113,8 +116,19 @@ def _ask(bot: Bot, question: str) -> bool:
 def _time(bot: Bot, question: str) -> tuple[float, float, bool]:
     """Wall and CPU milliseconds of one ask, and whether it ended within the time budget."""
     start, cpu = time.perf_counter(), time.thread_time()
+    faults = _faults()
     answered = _ask(bot, question)
-    return (time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000, answered
+    wall, cpu = (time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000
+    _FAULTS[question] = tuple(b - a for a, b in zip(faults, _faults()))
+    return wall, cpu, answered
+
+
+_FAULTS: dict[str, tuple[int, int]] = {}  # each question's page faults (minor, major) when last timed
+
+
+def _faults() -> tuple[int, int]:
+    usage = resource.getrusage(getattr(resource, "RUSAGE_THREAD", resource.RUSAGE_SELF))
+    return usage.ru_minflt, usage.ru_majflt
 
 
 if __name__ == "__main__":

@@ -151,12 +151,12 @@ class LiveBot:
         if build_name(bot) == self.build:  # a touch, or an edit undone: the index in use is up to date
             return False
         self._bot = bot
-        if gc.get_freeze_count():  # the process keeps what it loaded out of the collector's sight
-            gc.unfreeze()  # the old bot's objects are let go, and the new one's kept
-            keep_loaded()
         self.reloads += 1
         log.info("corpus reloaded: index %s loaded in %.3f s (pid %d): %s", self.build, time.perf_counter() - start, os.getpid(),
                  {k: bot.index.manifest.get(k) for k in ("articles", "sections", "terms")})
+        if gc.get_freeze_count():  # the process keeps what it loaded out of the collector's sight
+            gc.unfreeze()  # the old bot's objects are let go, and the new one's kept
+            keep_loaded()
         return True
 
     def _failed(self, exc: Exception) -> None:
