@@ -150,8 +150,8 @@ class LiveBot:
         self.last_error, self._retry_wait, self._retry_at, self._failed_build = None, None, None, None
         if build_name(bot) == self.build:  # a touch, or an edit undone: the index in use is up to date
             return False
+        self.reloads += 1  # counted first: whoever sees the new bot sees it counted
         self._bot = bot
-        self.reloads += 1
         log.info("corpus reloaded: index %s loaded in %.3f s (pid %d): %s", self.build, time.perf_counter() - start, os.getpid(),
                  {k: bot.index.manifest.get(k) for k in ("articles", "sections", "terms")})
         if gc.get_freeze_count():  # the process keeps what it loaded out of the collector's sight
