@@ -182,10 +182,15 @@ class Bot:
         encoder = (encoder or shared_encoder()) if index.vectors is not None else None
         self.ranker = Ranker(engine, index.sections, index.vectors, encoder)
         self.suggester = Suggester(index.sections, index.articles)
-        self.starters = tuple(self.suggester.starters())
         self.topics = Topics.of_index([s.article_title for s in index.sections], engine)
         self._records = index.manifest.get("kind") == "records"
         self._title_terms = functools.lru_cache(maxsize=TITLE_CACHE_RECORDS)(self._record_title)
+
+    @functools.cached_property
+    def starters(self) -> tuple[Suggestion, ...]:
+        """The questions to start with (small talk's reply, the web page): made when first needed,
+        as most answers need none."""
+        return tuple(self.suggester.starters())
 
     @classmethod
     def from_config(cls, config: Config | None = None) -> "Bot":

@@ -31,6 +31,8 @@ MOST = 3
 # Sections whose questions are worked out for the starters: a knowledge base may hold thousands.
 STARTER_SECTIONS = 400
 QUESTIONS_CACHED = 4096
+# Article texts whose words are remembered (see _words): the starters read one article at a time.
+WORD_SETS_CACHED = 16
 # How well a question is worded, best first: the staff's own, a heading that is a question, one made
 # by a rule, one made by the fallback "What should I know about ...?".
 OWN, HEADING, RULE, FALLBACK = range(4)
@@ -97,13 +99,26 @@ def subject_of(title: str) -> str:
 def _as_written(phrase: str, text: str) -> str:
     """``phrase`` with each capitalised word in lower case where ``text`` writes it so ("Chronic Pain"
     -> "chronic pain"), and kept otherwise ("Botox", "AMD")."""
-    words = set("".join(c if c.isalnum() or c in "-'" else " " for c in text).split())
+    words = _words(text)
     out = []
     for word in phrase.split():
         low = word.lower()
         keep = word.isupper() and len(word) > 1 or (word != low and word in words and low not in words)
         out.append(word if keep else low)
     return " ".join(out)
+
+
+# ASCII text's separators (not a letter, a digit, '-' or "'") as spaces, for str.translate.
+_ASCII_SEPARATORS = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "-'")}
+
+
+@functools.lru_cache(maxsize=WORD_SETS_CACHED)
+def _words(text: str) -> frozenset[str]:
+    """The words of ``text`` as written: runs of letters, digits, '-' and "'". Remembered for the
+    few last texts: an article's text is read for each of its headings."""
+    if text.isascii():  # most articles: one pass in C
+        return frozenset(text.translate(_ASCII_SEPARATORS).split())
+    return frozenset("".join(c if c.isalnum() or c in "-'" else " " for c in text).split())
 
 
 def closing(heading: str) -> bool:
