@@ -11,6 +11,13 @@ rate limit. So:
   ``nltk.corpus`` (whose ``stopwords`` the Snowball stemmer reads only with
   ``ignore_stopwords=True``). The stand-ins and every module loaded through them are then taken out of ``sys.modules``: the
   caller keeps private copies, and a later ``import nltk`` (index building) gets NLTK as usual.
+  NLTK's modules for reading and writing files, pickles and trained models (``nltk.pathsec``,
+  which imports ``http.client``, ``ssl`` and ``email``; ``nltk.internals``, ``nltk.picklesec``,
+  ``nltk.probability``, ``nltk.tabdata``) and ``nltk.tokenize.util`` (other tokenizers' helpers; it
+  imports ``xml.sax.saxutils`` and so ``urllib.request``) are imported by the stemmer's and the
+  splitter's modules but called only to load, save or train a model or by other tokenizers, which
+  answering never does: they are stand-ins too, whose functions and classes load the real module
+  (the same lean way) when first called.
 - :func:`parse_rate_limits` is ``limits.parse_many`` from ``limits/util.py``, loaded the same way.
 - :func:`sklearn_stop_words` runs scikit-learn's stop-word module file, which imports nothing.
 
@@ -19,6 +26,7 @@ Each falls back to the ordinary import if the library is laid out differently.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import sys
@@ -29,11 +37,47 @@ from types import ModuleType
 NLTK_PACKAGES = ("nltk", "nltk.stem", "nltk.tokenize")
 
 
+# NLTK modules that the stemmer's and the splitter's modules import but call only to read, write
+# or train models (see the module): loaded when one of their functions is first called.
+NLTK_DEFERRED = ("nltk.internals", "nltk.pathsec", "nltk.picklesec", "nltk.probability", "nltk.tabdata",
+                 "nltk.tokenize.util")
+
+
 def nltk_modules(*names: str) -> list[ModuleType]:
     """NLTK's modules ``names`` (like ``"nltk.stem.snowball"``), without the nltk package's imports."""
+    deferred = {name: _deferred_module(name, _nltk_module) for name in NLTK_DEFERRED if name not in names}
+    return _modules("nltk", NLTK_PACKAGES, {**_nltk_stand_ins(), **deferred}, names)
+
+
+def _nltk_stand_ins() -> dict[str, ModuleType]:
     corpus = ModuleType("nltk.corpus")
     corpus.stopwords = None  # only SnowballStemmer(..., ignore_stopwords=True) reads it
-    return _modules("nltk", NLTK_PACKAGES, {"nltk.corpus": corpus}, names)
+    return {"nltk.corpus": corpus}
+
+
+@functools.cache
+def _nltk_module(name: str) -> ModuleType:
+    """The real NLTK module ``name`` (lean, as :func:`nltk_modules` loads), for a deferred one."""
+    return _modules("nltk", NLTK_PACKAGES, _nltk_stand_ins(), [name])[0]
+
+
+def _deferred_module(name: str, load) -> ModuleType:
+    """A stand-in for the module ``name``: each name imported from it is a function that calls
+    that name of the real module, ``load(name)``, which it loads the first time it is called."""
+    module = ModuleType(name)
+
+    def attribute(attr: str):
+        if attr.startswith("__"):  # import machinery probing the module: it has none of those
+            raise AttributeError(attr)
+
+        def deferred(*args, **kwargs):
+            return getattr(load(name), attr)(*args, **kwargs)
+
+        deferred.__name__ = deferred.__qualname__ = attr
+        return deferred
+
+    module.__getattr__ = attribute
+    return module
 
 
 def parse_rate_limits(text: str) -> list:

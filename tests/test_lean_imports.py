@@ -75,3 +75,33 @@ def test_the_lean_sentence_splitter_splits_as_nltks_punkt():
     params = PunktParameters()
     params.abbrev_types = set(analysis.ABBREVIATIONS)
     assert analysis._SPLITTER.sentences_from_text(text) == PunktSentenceTokenizer(params).sentences_from_text(text)
+
+
+def test_the_stemmer_and_splitter_load_none_of_nltks_file_and_network_code():
+    """nltk.pathsec (http.client, ssl, email), nltk.tokenize.util (xml.sax, urllib.request) and the
+    pickle and model modules are imported by the stemmer's and splitter's modules, but only called
+    to load, save or train models: the lean copies leave them out until one is called."""
+    script = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("lean_imports", "qa_bot/lean_imports.py")  # alone: not all of qa_bot
+lean_imports = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(lean_imports)
+snowball, punkt = lean_imports.nltk_modules("nltk.stem.snowball", "nltk.tokenize.punkt")
+spans = list(punkt.PunktSentenceTokenizer().span_tokenize("She saw me at noon. It went well."))
+print(json.dumps({"stem": snowball.SnowballStemmer("english").stem("injections"), "spans": spans,
+                  "loaded": sorted(m for m in ("http.client", "ssl", "email.parser", "urllib.request", "xml.sax",
+                                               "pickle", "nltk.pathsec") if m in sys.modules)}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"stem": "inject", "spans": [[0, 19], [20, 33]], "loaded": []}
+
+
+def test_a_deferred_nltk_module_is_loaded_when_first_called():
+    from nltk.probability import FreqDist
+
+    trainer = analysis._punkt.PunktTrainer()  # its frequency tables are nltk.probability's FreqDist
+    assert type(trainer._type_fdist).__module__ == "nltk.probability" and type(trainer._type_fdist).__name__ == "FreqDist"
+    trainer.train("Dr. Smith went home. He saw Mr. Jones. It was late. Dr. Who is a show. Mr. Jones said hi.")
+    assert {"dr", "mr"} <= trainer.get_params().abbrev_types
+    assert dict(trainer._type_fdist) == dict(FreqDist(trainer._type_fdist))
