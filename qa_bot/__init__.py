@@ -6,11 +6,26 @@
     answer.status, answer.citations, answer.to_dict()
 """
 
-from .answer import Answer, Bot, Citation
-from .config import Config, load_config
-from .engine import Engine
-from .errors import ConfigError, CorpusError, IndexStoreError, QaBotError, UsageError
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
-__all__ = ["Answer", "Bot", "Citation", "Config", "ConfigError", "CorpusError", "Engine", "IndexStoreError",
-           "QaBotError", "UsageError", "load_config"]
+# What the package exports, and the module each comes from: imported when first used, so that
+# `qa-bot --help` or `import qa_bot.errors` does not import the whole bot (numpy, the triage rules...).
+_EXPORTS = {"Answer": "answer", "Bot": "answer", "Citation": "answer", "Config": "config", "load_config": "config",
+            "Engine": "engine", "ConfigError": "errors", "CorpusError": "errors", "IndexStoreError": "errors",
+            "QaBotError": "errors", "UsageError": "errors"}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -49,6 +49,7 @@ from .config import Config
 from .cues import answering
 from .errors import UsageError
 from .followup import Context, Topics, Turn, ranking_within
+from .gc_pause import gc_paused
 from .index import CorpusIndex, open_index
 from .ranker import Candidate, Ranker, Ranking, shared_encoder
 from .suggest import Suggester, Suggestion
@@ -195,7 +196,9 @@ class Bot:
     @classmethod
     def from_config(cls, config: Config | None = None) -> "Bot":
         config = config or Config()
-        return cls(open_index(config.corpus, config.resolved_index_dir), config)
+        index = open_index(config.corpus, config.resolved_index_dir)
+        with gc_paused():  # the vocabulary, the encoder: loading, no garbage to speak of
+            return cls(index, config)
 
     def ask(self, question: str, history: tuple[Turn, ...] = ()) -> Answer:
         """The answer to ``question``; ``history``: the earlier turns of the conversation, oldest

@@ -48,6 +48,7 @@ from pathlib import Path
 from .analysis import Analyzer
 from .corpus import INTRODUCTION, Article, Corpus, Section, article_files, digest_files, load_corpus
 from .engine import Engine
+from .gc_pause import gc_paused
 from .ranker import SectionVectors, shared_encoder
 from .records import file_digest, indexed_title, is_records_file
 from .vocabulary import saved_form
@@ -388,8 +389,9 @@ def open_index(corpus_dir: Path, index_dir: Path) -> CorpusIndex:
 def _load_fresh(index_dir: Path, digest: str) -> tuple[CorpusIndex | None, DamagedIndexError | None]:
     """The saved index if it is up to date and passes its checks; else None and, if damaged, why."""
     try:
-        if stale_reason(read_manifest(index_dir), digest) is None:
-            return CorpusIndex.load(index_dir), None
+        with gc_paused():  # loading only (the encoder too, for its params): a build runs outside
+            if stale_reason(read_manifest(index_dir), digest) is None:
+                return CorpusIndex.load(index_dir), None
     except DamagedIndexError as exc:
         return None, exc
     return None, None
