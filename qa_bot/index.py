@@ -42,12 +42,12 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
-from importlib import metadata
 from pathlib import Path
 
 from .analysis import Analyzer
 from .corpus import INTRODUCTION, Article, Corpus, Section, article_files, digest_files, load_corpus
 from .engine import Engine
+from . import installed
 from .gc_pause import gc_paused
 from .ranker import SectionVectors, shared_encoder
 from .records import file_digest, indexed_title, is_records_file
@@ -73,13 +73,7 @@ log = logging.getLogger("qa_bot.index")
 
 def package_versions(names=PACKAGES) -> dict:
     """Installed versions of the named distributions (None for one that is not installed)."""
-    versions = {}
-    for name in names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
+    return {name: installed.version(name) for name in names}
 
 
 @dataclass

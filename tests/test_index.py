@@ -430,3 +430,57 @@ def test_serve_rebuilds_a_damaged_index_before_starting_workers_and_answers(tmp_
     [entry] = logs
     assert entry["level"] == "warning" and "is damaged (postings_indices.npy has 0 bytes" in entry["message"]
     assert "Traceback" not in served.stderr()
+
+
+def test_installed_versions_are_what_importlib_metadata_says():
+    from importlib import metadata
+
+    from qa_bot import installed
+    from qa_bot.index import PACKAGES, package_versions
+
+    assert package_versions() == {name: metadata.version(name) for name in PACKAGES}
+    assert installed.version("no-such-distribution-here") is None
+
+
+def test_an_upgraded_package_makes_the_index_stale(tmp_path, monkeypatch):
+    import sys
+
+    from qa_bot import installed
+    from qa_bot.index import stale_reason
+
+    corpus_dir = small_corpus(tmp_path / "corpus")
+    index = open_index(corpus_dir, tmp_path / "index")
+    assert stale_reason(index.manifest, index.manifest["corpus_digest"]) is None
+    # numpy upgraded: a newer numpy-*.dist-info ahead of the installed one on the path
+    newer = tmp_path / "site"
+    (newer / "numpy-99.0.0.dist-info").mkdir(parents=True)
+    (newer / "numpy-99.0.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: numpy\nVersion: 99.0.0\n")
+    monkeypatch.setattr(sys, "path", [str(newer), *sys.path])
+    assert installed.version("numpy") == "99.0.0"
+    assert stale_reason(index.manifest, index.manifest["corpus_digest"]) == "package versions changed"
+    rebuilt = open_index(corpus_dir, tmp_path / "index")
+    assert rebuilt.manifest["packages"]["numpy"] == "99.0.0" and rebuilt.path != index.path
+
+
+def test_the_model_package_is_found_with_the_hash_pip_recorded():
+    from importlib import metadata
+
+    from qa_bot.encoder import MODEL_FOLDER, MODEL_PACKAGE, WEIGHTS_FILE, _b64_to_hex, installed_model
+
+    files = installed_model()
+    dist = metadata.distribution(MODEL_PACKAGE)
+    record = next(f for f in dist.files if str(f) == f"{MODEL_FOLDER}/{WEIGHTS_FILE}")
+    assert files.folder == dist.locate_file(MODEL_FOLDER) and files.version == dist.version
+    assert (files.weights_sha256, files.weights_size) == (_b64_to_hex(record.hash.value), record.size)
+
+
+def test_a_distribution_without_a_dist_info_folder_is_asked_of_importlib_metadata(monkeypatch):
+    from qa_bot import installed
+    from qa_bot.encoder import MODEL_PACKAGE
+
+    from_folder = installed.files(MODEL_PACKAGE)
+    monkeypatch.setattr(installed, "dist_info", lambda name, paths=None: None)  # as for an .egg-info
+    assert installed.version("numpy") and installed.version("no-such-distribution-here") is None
+    root, version, record = installed.files(MODEL_PACKAGE)
+    assert (root.resolve(), version) == (from_folder[0].resolve(), from_folder[1])
+    assert {k: v for k, v in record.items() if v[0]} == {k: v for k, v in from_folder[2].items() if v[0]}
