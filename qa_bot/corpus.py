@@ -29,13 +29,12 @@ blow up.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-import yaml
 
 from .errors import CorpusError
 
@@ -244,23 +243,29 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict, str, int]:
     return meta, "\n".join(lines[end + 1 :]), end + 1
 
 
-# libyaml's parser when PyYAML was built with it: ten times faster than the pure-Python one.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@functools.cache
+def _yaml():
+    """PyYAML, its loader and the error for YAML refused: imported when YAML is first read (12 ms),
+    as answering from a saved index reads none. The loader is libyaml's parser when PyYAML was
+    built with it: ten times faster than the pure-Python one."""
+    import yaml
 
+    class Refused(yaml.MarkedYAMLError):
+        """YAML that parses but that qa-bot will not take (see :func:`load_yaml`)."""
 
-class _Refused(yaml.MarkedYAMLError):
-    """YAML that parses but that qa-bot will not take (see :func:`load_yaml`)."""
+        def __init__(self, problem: str, event):
+            super().__init__(problem=problem, problem_mark=event.start_mark)
 
-    def __init__(self, problem: str, event):
-        super().__init__(problem=problem, problem_mark=event.start_mark)
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader), Refused
 
 
 def _check_yaml(text: str, max_chars: int, max_values: int) -> None:
     """Refuse, before anything is built from it: anchors and aliases (``&a`` / ``*a``: a few hundred
     bytes of them nested expand to gigabytes), nesting deeper than ``MAX_YAML_DEPTH``, text values
     longer than ``max_chars`` and more than ``max_values`` keys and values in all."""
+    yaml, loader, _Refused = _yaml()
     depth = values = 0
-    for event in yaml.parse(text, Loader=_YAML_LOADER):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _Refused("YAML anchors and aliases ('&name', '*name') are not allowed: write each value out, "
                            "in quotes if it starts with & or *", event)
@@ -282,14 +287,15 @@ def load_yaml(text: str, path, syntax: str, max_chars: int, max_values: int, fir
     """Plain data from YAML text that starts on ``first_line`` of ``path``, within the limits of
     :func:`_check_yaml`. A syntax error is reported as ``syntax.format(problem=...)``, a refusal as
     itself; both as a CorpusError with the file and line."""
+    yaml, loader, refused = _yaml()
     try:
         _check_yaml(text, max_chars, max_values)
-        return yaml.load(text, Loader=_YAML_LOADER)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + first_line if mark is not None else first_line
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise CorpusError(path, problem if isinstance(exc, _Refused) else syntax.format(problem=problem), line) from None
+        raise CorpusError(path, problem if isinstance(exc, refused) else syntax.format(problem=problem), line) from None
 
 
 def _check_fields(path: Path, meta: dict) -> dict:

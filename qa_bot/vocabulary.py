@@ -49,7 +49,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from rapidfuzz.distance import Indel, OSA
 
 from . import analysis
@@ -267,6 +266,8 @@ def _line_of(text: str, keys: tuple) -> int:
     """The line of the entry that ``keys`` (mapping keys from the top) lead to in the YAML ``text``,
     or of the last one found on the way (1 for the top). Only for refusals: by then the text has
     passed load_yaml's checks (no aliases, bounded depth, bounded size)."""
+    import yaml  # only here and in corpus.load_yaml: answering from a saved index reads no YAML
+
     node, line = yaml.compose(text, Loader=yaml.SafeLoader), 1
     for key in keys:
         if not isinstance(node, yaml.MappingNode):
