@@ -45,3 +45,29 @@ def compile(pattern: str, *, ignore_case: bool = False) -> Pattern:  # noqa: A00
 def any_of(*parts: str) -> str:
     """One pattern matching any of ``parts`` (each wrapped in a non-capturing group)."""
     return "|".join(f"(?:{p})" for p in parts)
+
+
+class Lazy:
+    """A pattern compiled with :func:`compile` when first used: ``.pattern`` is its text, and any other
+    attribute (``search``, ``finditer``, ``groups``...) is the compiled pattern's. For the many
+    patterns of which a message needs few (triage's terms: compiling all 200 takes 25 ms of every
+    start). Checked all the same: a caller compiles their alternation up front (triage's finder),
+    and the tests compile every one (tests/adversarial.py)."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._compiled = None
+
+    @property
+    def compiled(self) -> Pattern:
+        if self._compiled is None:
+            self._compiled = compile(self.pattern)
+        return self._compiled
+
+    def __getattr__(self, name: str):
+        return getattr(self.compiled, name)
+
+    def __repr__(self) -> str:
+        return f"Lazy({self.pattern[:60]!r})"

@@ -52,6 +52,8 @@ def compiled_patterns(obj, seen: set[int] | None = None) -> Iterator:
     seen.add(id(obj))
     if isinstance(obj, (re.Pattern, patterns.Pattern)):
         yield obj
+    elif isinstance(obj, patterns.Lazy):  # compiled when first used: compiled here, to be looked at
+        yield obj.compiled
     elif isinstance(obj, type(sys)):
         for name, value in vars(obj).items():
             if not name.startswith("__") and not isinstance(value, (type, type(sys))):

@@ -478,3 +478,23 @@ def test_small_talk_reply_says_what_the_bot_covers(bot):
     assert a.status == "smalltalk"
     assert "articles" in a.answer and a.citations == ()
     assert a.suggestions and all(s.url.startswith("/articles/botox-chronic-pain#") for s in a.suggestions)
+
+
+def test_a_term_is_compiled_when_a_message_first_needs_it():
+    from qa_bot.triage.lexicon import term
+
+    terms = [term("chest", r"\bchest pain\b"), term("breath", r"\bshort of breath\b", unless=r" when i run\b")]
+    finder = Finder(terms)
+    assert all(t.pattern._compiled is None for t in terms) and finder._any._compiled is None
+    assert [t.name for t, _ in finder.find(b" chest pain since noon ")] == ["chest"]
+    assert terms[0].pattern._compiled is not None and terms[1].pattern._compiled is None
+    assert finder.find(b" a cold ") == [] and finder._any._compiled is not None  # the set's empty answer checked
+    assert finder.find(b" short of breath when i run ") == [] and terms[1].unless._compiled is not None
+
+
+def test_a_term_re2_cannot_compile_is_refused_when_the_finder_is_made_naming_it():
+    from qa_bot.patterns import PatternError
+    from qa_bot.triage.lexicon import term
+
+    with pytest.raises(PatternError, match="not breathing"):
+        Finder([term("ok", r"\bfaint\b"), term("bad", r"not breathing(?=\b)")])  # look-ahead: not RE2

@@ -1,15 +1,18 @@
 """Terms (a sign, a setting or a context cue: a named RE2 pattern) and the finder that looks for many
 at once.
 
-Each term is compiled on its own with :func:`qa_bot.patterns.compile`. The finder asks RE2 which
-of them occur anywhere in a message in one pass (an ``RE2::Set``), then runs only those terms'
-own patterns to learn where. A message usually holds a handful of terms out of a few hundred, so
+Each term is compiled on its own with :func:`qa_bot.patterns.compile`, when first needed
+(:class:`qa_bot.patterns.Lazy`: a message needs few of them, and compiling them all took 25 ms of
+every start). The finder asks RE2 which of them occur anywhere in a message in one pass (an
+``RE2::Set``, which checks every term's syntax when it is made), then runs only those terms' own
+patterns to learn where. A message usually holds a handful of terms out of a few hundred, so
 this costs a few RE2 calls instead of one per term, and every call is linear in the message.
 
 An ``RE2::Set`` has no slower fallback: if its automaton outgrew its memory it would report
 nothing at all. So an empty answer is checked with one search of all the patterns together
-(an ordinary RE2 pattern, which does fall back to a linear engine), and if that finds something,
-every term is run on its own. A term is never missed because of the shortcut.
+(an ordinary RE2 pattern, which does fall back to a linear engine; compiled when first needed),
+and if that finds something, every term is run on its own. A term is never missed because of
+the shortcut.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ class Term:
     """
 
     name: str
-    pattern: Pattern
+    pattern: Pattern | patterns.Lazy
     kind: str = "sign"
     absence: bool = False
     setting: bool = False
@@ -56,7 +59,7 @@ class Term:
     lasting: bool = False
     asked: bool = False
     removable: bool = False
-    unless: Pattern | None = None
+    unless: Pattern | patterns.Lazy | None = None
     accept: Callable | None = None
 
     def matches(self, data: bytes):
@@ -70,8 +73,8 @@ class Term:
 
 def term(name: str, *parts: str, unless: str | None = None, **flags) -> Term:
     """A term from the alternatives ``parts`` (each a pattern; any of them matches)."""
-    guard = patterns.compile(unless) if unless else None
-    return Term(name, patterns.compile(patterns.any_of(*parts)), unless=guard, **flags)
+    guard = patterns.Lazy(unless) if unless else None
+    return Term(name, patterns.Lazy(patterns.any_of(*parts)), unless=guard, **flags)
 
 
 class Finder:
@@ -81,9 +84,13 @@ class Finder:
         self.terms = tuple(terms)
         self._set = re2.Set.SearchSet(_OPTIONS)
         for t in self.terms:
-            self._set.Add(t.pattern.pattern)
+            try:
+                self._set.Add(t.pattern.pattern)
+            except re2.error:
+                patterns.compile(t.pattern.pattern)  # raises PatternError naming the pattern
+                raise
         self._set.Compile()
-        self._any = patterns.compile(patterns.any_of(*(t.pattern.pattern for t in self.terms)))
+        self._any = patterns.Lazy(patterns.any_of(*(t.pattern.pattern for t in self.terms)))
 
     def present(self, data: bytes) -> tuple[Term, ...]:
         """The terms whose pattern matches somewhere in ``data`` (before ``unless``/``accept``)."""
