@@ -19,7 +19,6 @@ import dataclasses
 import difflib
 import hashlib
 import os
-import tomllib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,6 +246,8 @@ def load_config(path: str | Path | None = None, environ: dict | None = None, **o
     origins: dict = {}
     path = path or environ.get("QA_BOT_CONFIG") or ("qa-bot.toml" if Path("qa-bot.toml").is_file() else None)
     if path:
+        import tomllib  # only with a config file (5 ms of a start without one)
+
         where = f"config file {Path(path).resolve()}"
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))

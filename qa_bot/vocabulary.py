@@ -355,8 +355,9 @@ class Reader:
         # Not searched for either: forms of "do" are how questions are asked ("does it work?"), but a
         # heading like "How Does Botox Work?" makes "does" a rare, heavy index term.
         self._skip = frozenset(analyzer.stop_words) | QUESTION_WORDS
-        # What a same_as entry searches for: its article words that the articles use.
-        self._targets = {t: self._terms(t) for _, t in vocabulary.same_as}
+        # What a same_as entry searches for: its article words that the articles use (each read once:
+        # many phrases share them).
+        self._targets = {t: self._terms(t) for t in dict.fromkeys(t for _, t in vocabulary.same_as)}
         # Words a one-word same_as phrase reads as words the articles use ("hurts": pain).
         self._read_as_known = frozenset(stems[0] for stems, t in vocabulary.same_as
                                         if len(stems) == 1 and self._targets[t])
