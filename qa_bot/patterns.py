@@ -67,6 +67,8 @@ class Lazy:
         return self._compiled
 
     def __getattr__(self, name: str):
+        if name.startswith("_"):  # a slot not set yet (a copy being made): not the pattern's
+            raise AttributeError(name)
         return getattr(self.compiled, name)
 
     def __repr__(self) -> str:
