@@ -49,8 +49,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from rapidfuzz.distance import Indel, OSA
-
 from . import analysis
 from .analysis import Analyzer
 from .corpus import load_yaml
@@ -452,6 +450,8 @@ class Reader:
             return self._corrected[stem]
         best = None
         if len(stem) >= MIN_SWAP_LENGTH and stem.isalpha():
+            from rapidfuzz.distance import OSA, Indel  # for the words a corpus does not know only (5 ms)
+
             for cand in self._candidates.get(stem[0], ()):
                 swapped = len(cand) == len(stem) and OSA.distance(stem, cand) == 1 and sorted(cand) == sorted(stem)
                 if swapped:
