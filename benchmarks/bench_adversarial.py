@@ -39,6 +39,7 @@ from qa_bot.live import keep_loaded  # noqa: E402
 TARGET_MS = 20.0
 RETIME = 100  # the slowest questions of the pass, timed again
 RETIME_RUNS = 5
+FRESH = 200  # messages of made-up words
 
 
 def questions(count: int, seed: int) -> list[str]:
@@ -84,6 +85,11 @@ def main() -> None:
     costs.sort()
     cost_ms, cost_cpu, costliest = costs[-1]
 
+    # Caches of a word's stem and spelling fix are the bot's own, but every word of an attacker's
+    # message can be new: FRESH messages of 1,000 characters of made-up words, new for each timing.
+    rng = random.Random(args.seed)
+    fresh = sorted(_time(bot, _made_up_words(rng))[0] for _ in range(FRESH))
+
     def p99(times):
         return times[int(0.99 * (len(times) - 1))][0]
 
@@ -98,6 +104,8 @@ def main() -> None:
           f"(the {RETIME} slowest timed again)   "
           f"(target: <= {TARGET_MS:g} ms: {'met' if cost_ms <= TARGET_MS else 'NOT met'})\n"
           f"  {len(costliest)} characters: {costliest[:200]!r}" + (" ..." if len(costliest) > 200 else ""))
+    print(f"{FRESH} messages of 1,000 characters of words never seen before: median {statistics.median(fresh):.2f} ms, "
+          f"slowest {fresh[-1]:.2f} ms")
     print(f"ask() CPU time:  median {statistics.median(t for t, _ in cpu):.3f} ms, p99 {p99(cpu):.3f} ms, "
           f"slowest {cpu[-1][0]:.2f} ms")
     print(f"stopped by the time budget ({bot.config.answer_time_budget_ms} ms): {stopped}")
@@ -121,6 +129,15 @@ def _time(bot: Bot, question: str) -> tuple[float, float, bool]:
     wall, cpu = (time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000
     _FAULTS[question] = tuple(b - a for a, b in zip(faults, _faults()))
     return wall, cpu, answered
+
+
+def _made_up_words(rng: random.Random, length: int = 1000) -> str:
+    """Words no corpus knows, each stemmed and checked for a typo afresh: ``length`` characters."""
+    words, size = [], 0
+    while size < length - 10:
+        words.append("".join(rng.choice("aeioustrnlcdpmbgh") for _ in range(rng.randint(4, 9))))
+        size += len(words[-1]) + 1
+    return " ".join(words)
 
 
 _FAULTS: dict[str, tuple[int, int]] = {}  # each question's page faults (minor, major) when last timed

@@ -602,3 +602,47 @@ def test_a_saved_vocabulary_of_another_shape_is_passed_over():
     key = vocabulary_module.source_key(CORPUS, ANALYZER)
     for saved in ({"key": key, "vocabulary": {"same_as": 3}}, {"key": key}, {"key": "0" * 64, "vocabulary": {}}):
         assert Vocabulary.for_corpus(CORPUS, ANALYZER, saved) == expected
+
+
+def _first_best_fix(reader, stem):
+    """correct()'s rule, one candidate at a time: a swap of two letters counts as a match, else the
+    most similar candidate over MIN_TYPO_SIMILARITY; the first in the candidates' order on a tie."""
+    from rapidfuzz.distance import OSA, Indel
+
+    best = None
+    if len(stem) >= vocabulary_module.MIN_SWAP_LENGTH and stem.isalpha():
+        for cand in reader._candidates.get(stem[0], ()):
+            if len(cand) == len(stem) and OSA.distance(stem, cand) == 1 and sorted(cand) == sorted(stem):
+                sim = 1.0
+            elif len(stem) >= vocabulary_module.MIN_TYPO_LENGTH and len(cand) >= vocabulary_module.MIN_TYPO_LENGTH:
+                sim = Indel.normalized_similarity(stem, cand)
+            else:
+                continue
+            if sim >= vocabulary_module.MIN_TYPO_SIMILARITY and (best is None or sim > best[0]):
+                best = (sim, cand)
+    return best[1] if best else None
+
+
+def test_spelling_fixes_are_the_first_best_candidate(bot):
+    # correct() compares in rapidfuzz's loop; it must pick what comparing one by one picks
+    import random
+
+    rng = random.Random(0)
+    known = [s for stems in bot.reader._candidates.values() for s in stems]
+    typed = []
+    for _ in range(1500):
+        letters = list(rng.choice(known))
+        i, slip = rng.randrange(len(letters)), rng.randrange(4)
+        if slip == 0:
+            letters[i] = rng.choice("aeinrst")  # a wrong letter
+        elif slip == 1:
+            del letters[i]  # one left out
+        elif slip == 2:
+            letters.insert(i, rng.choice("aeiou"))  # one too many
+        elif i + 1 < len(letters):
+            letters[i], letters[i + 1] = letters[i + 1], letters[i]  # two swapped
+        typed.append("".join(letters))
+    reader = Reader(bot.reader.vocabulary, ANALYZER, bot.reader.known, bot.index.engine.n_docs)
+    fixes = [reader.correct(t) for t in typed]
+    assert fixes == [_first_best_fix(reader, t) for t in typed]
+    assert sum(f is not None for f in fixes) > 500  # most are fixed: the comparison is not of Nones
