@@ -11,7 +11,7 @@ in use::
         sections.jsonl       one section per line, row-aligned with the engine's documents
         articles.jsonl       each article's metadata and Markdown body, for the website
         terms.json ids.json idf.npy postings_*.npy     the engine (see engine.py)
-        vectors_body.npy vectors_title.npy             the sections' vectors (see ranker.py)
+        vectors_body.npy vectors_title.npy vectors_rows.npy   the sections' vectors (see ranker.py)
         vocabulary.json      the corpus's vocabulary as read and stemmed at build time, with the
                              hash of what it came from (used while that still holds; see
                              vocabulary.py's saved_form: the index does not depend on it)
@@ -55,8 +55,9 @@ from .vocabulary import saved_form
 from .errors import DamagedIndexError, IndexStoreError
 
 # 2: articles.jsonl (the site renders pages from the index); 3: the corpus kind; 4: files' sizes and checksums;
-# 5: sections indexed under their article's title, credits left out; the sections' vectors
-FORMAT_VERSION = 5
+# 5: sections indexed under their article's title, credits left out; the sections' vectors;
+# 6: a vector for each passage of a section (vectors_rows.npy: whose)
+FORMAT_VERSION = 6
 CURRENT = "current"
 PACKAGES = ("qa-bot", "scikit-learn", "nltk", "numpy", "scipy", "tokenizers")
 # What a manifest of this format holds; anything else means it was damaged after it was written.

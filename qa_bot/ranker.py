@@ -10,10 +10,15 @@ For one question:
 1. **Lexical** (engine.py): the question's index terms, as the reader found them (typos corrected,
    the vocabulary's words added), scored against every section. The best ``LEXICAL_CANDIDATES``
    are candidates.
-2. **Semantic**: the question is encoded once (encoder.py) and compared with the two vectors each
-   section has in the index: its *body* (article title, heading and text) and its *title* (article
-   title and heading). The best ``DENSE_CANDIDATES`` by body cosine are candidates too. Words
-   alone cannot bridge "my eyes feel gritty" and "dry eye"; the encoder can.
+2. **Semantic**: the question is encoded once (encoder.py) and compared with the vectors each
+   section has in the index: its *passages* (article title and heading, then ``PASSAGE_SENTENCES``
+   neighbouring sentences of its text, every such run; a shorter section is one passage, its whole
+   text) and its *title* (article title and heading). A section's ``dense`` cosine is its best
+   passage's: a long section is as close to a question as the part of it that answers ("what is a
+   glucagon injection" is one paragraph of a long treatment section, whose vector as a whole is
+   about everything else it says), and a word it mentions in passing is no closer than its
+   sentence. The best ``DENSE_CANDIDATES`` by that cosine are candidates too. Words alone cannot
+   bridge "my eyes feel gritty" and "dry eye"; the encoder can.
 3. **Coverage**: for each candidate, the share of the question's informative content it holds
    (see :meth:`Ranker.coverage`): a section that shares a frequent word must not look like one that
    holds all of the question.
@@ -24,9 +29,9 @@ For one question:
 
    with ``SCALE`` the sum of the weights, so that scores stay below 1 as cosines do.
 
-   The body cosine leads: on our four labelled sets (one article and two corpora of 12 articles)
-   it alone ranks the right section first for 75-90% of the answerable questions, lexical x
-   coverage for 64-97%; the sum ranks 88-98% right on each. A heading that says what the question
+   The dense cosine leads: on our four labelled sets (one article and two corpora of 12 articles)
+   it alone (of the whole section, before passages) ranks the right section first for 75-90% of
+   the answerable questions, lexical x coverage for 64-97%; the sum ranks 88-98% right on each. A heading that says what the question
    asks ("Is shingles contagious?") adds its own evidence, at half weight, and a section that holds
    all of what is asked gains a little over one that is only about the same thing ("what
    conditions cause chronic pain" is answered where the causes are named).
@@ -48,6 +53,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from .analysis import STOP_WORDS, sentence_spans
 from .budget import NO_DEADLINE, Deadline
@@ -55,6 +61,12 @@ from .encoder import Encoder
 from .engine import Engine, Terms
 from .vocabulary import Reading
 
+# Sentences per passage (see the module). Measured on five labelled sets over four corpora, with the
+# answer threshold chosen again for each: passages of 2, 3 and 4 sentences all did better than whole
+# sections, 3 best (kidney-gut 82.7 -> 86.1% overall, realfaq-dev 88.5 -> 92.3%; dev.jsonl one
+# question down, 97.5 -> 95% top-1). An index holds about 4 passages a section, and a build takes
+# about twice as long.
+PASSAGE_SENTENCES = 3
 # How many of the best sections by each stage are scored in full (coverage and the hybrid score).
 LEXICAL_CANDIDATES = 8
 DENSE_CANDIDATES = 8
@@ -86,7 +98,7 @@ class Candidate:
     score: float  # what candidates are ranked by (see the module)
     lexical: float  # the engine's score of the question's terms: a cosine, or bm25 over its best
     coverage: float  # the share of the question's content the section holds, 0..1
-    dense: float  # cosine of the question and the section's body vector (0: no vectors)
+    dense: float  # cosine of the question and the section's best passage (0: no vectors)
     heading: float  # cosine of the question and the section's title vector (0: no vectors)
     missing: tuple[str, ...] = ()  # aspects of the question (see Reading.aspects) the section never names
 
@@ -97,66 +109,101 @@ class Ranking(NamedTuple):
 
 
 class SectionVectors:
-    """Each section's two unit vectors, row-aligned with the index: ``body`` and ``title``."""
+    """The sections' unit vectors: ``body``, one per passage (see the module), in section order, with
+    ``rows`` the section of each; ``title``, one per section, row-aligned with the index."""
 
-    FILES = ("vectors_body.npy", "vectors_title.npy")
+    FILES = ("vectors_body.npy", "vectors_title.npy", "vectors_rows.npy")
 
-    def __init__(self, body: np.ndarray, title: np.ndarray, params: dict):
+    def __init__(self, body: np.ndarray, title: np.ndarray, params: dict, rows: np.ndarray | None = None):
+        """``rows`` None: one body vector per section."""
         self.body = body
         self.title = title
         self.params = params  # the encoder's (Encoder.params())
+        self.rows = np.arange(len(title), dtype=np.int32) if rows is None else rows
+        # Where each section's passages start (every section has one at least, in order).
+        self._starts = np.flatnonzero(np.r_[True, self.rows[1:] != self.rows[:-1]])
+
+    def dense(self, question: np.ndarray) -> np.ndarray:
+        """Each section's cosine with a question's unit vector: its best passage's."""
+        return np.maximum.reduceat(self.body @ question, self._starts)
 
     @classmethod
     def build(cls, titles: Sequence[str], texts: Sequence[str], encoder) -> "SectionVectors":
         """Vectors for sections given as their title fields joined (article title and heading) and
-        their text. The body is ``"title. text"``; a section without a title gets its body as title."""
-        bodies, heads = _encoded_texts(titles, texts)
-        return cls(_encode_memo(encoder, bodies), _encode_memo(encoder, heads), encoder.params())
+        their text. Each passage is ``"title. sentences"``; a section without a title gets its
+        whole text (with the title, if any) as title."""
+        passages, rows, heads = _encoded_texts(titles, texts)
+        return cls(_encode_memo(encoder, passages), _encode_memo(encoder, heads), encoder.params(),
+                   np.asarray(rows, dtype=np.int32))
 
     def remember(self, titles: Sequence[str], texts: Sequence[str]) -> None:
         """Let later builds in this process reuse these vectors (loaded with an index, made from
         these sections): a process that serves an index and then rebuilds it after an edit encodes
         only the sections that changed."""
-        bodies, heads = _encoded_texts(titles, texts)
-        if 2 * len(bodies) <= VECTOR_MEMO_TEXTS:
+        passages, _, heads = _encoded_texts(titles, texts)
+        if len(passages) + len(heads) <= VECTOR_MEMO_TEXTS and len(passages) == len(self.body):
             model = self.params["weights_sha256"]
-            if len(_memo) + 2 * len(bodies) > VECTOR_MEMO_TEXTS:
+            if len(_memo) + len(passages) + len(heads) > VECTOR_MEMO_TEXTS:
                 _memo.clear()
-            _memo.update(zip(_keys(model, bodies), self.body))
+            _memo.update(zip(_keys(model, passages), self.body))
             _memo.update(zip(_keys(model, heads), self.title))
 
     def save(self, folder: Path) -> None:
-        np.save(Path(folder) / self.FILES[0], self.body)
-        np.save(Path(folder) / self.FILES[1], self.title)
+        for name, array in zip(self.FILES, (self.body, self.title, self.rows)):
+            np.save(Path(folder) / name, array)
 
     @classmethod
     def load(cls, folder: Path, rows: int, params: dict) -> "SectionVectors":
-        """Reopen saved vectors; ValueError, naming the file, unless they are ``rows`` finite unit
-        vectors of the encoder's ``dims``."""
-        arrays = []
-        for name in cls.FILES:
-            try:
-                array = np.load(Path(folder) / name, mmap_mode="r", allow_pickle=False)
-            except (ValueError, EOFError) as exc:
-                raise ValueError(f"{name} is not a readable array ({exc})") from None
-            if array.dtype != np.float32 or array.shape != (rows, params["dims"]):
+        """Reopen saved vectors; ValueError, naming the file, unless they are finite unit vectors of
+        the encoder's ``dims``, ``rows`` titles and at least one passage for each of the ``rows``
+        sections, in order."""
+        arrays = [_read_array(folder, name) for name in cls.FILES]
+        body, title, owners = arrays
+        for name, array, count in zip(cls.FILES, (body, title), (len(owners), rows)):
+            if array.dtype != np.float32 or array.shape != (count, params["dims"]):
                 raise ValueError(f"{name} holds a {array.dtype} array of shape {array.shape}, "
-                                 f"not {rows:,} vectors of {params['dims']} numbers")
-            array = np.array(array)  # read once: every question multiplies all of it
+                                 f"not {count:,} vectors of {params['dims']} numbers")
             norms = np.linalg.norm(array, axis=1)
             if not (np.isfinite(norms).all() and np.allclose(norms, 1, atol=1e-3)):
                 raise ValueError(f"{name} holds vectors that are not of unit length")
-            arrays.append(array)
-        return cls(*arrays, params)
+        steps = np.diff(owners) if owners.ndim == 1 else None
+        if (owners.dtype != np.int32 or owners.ndim != 1 or not len(owners) or owners[0] != 0
+                or owners[-1] != rows - 1 or not np.isin(steps, (0, 1)).all()):
+            raise ValueError(f"{cls.FILES[2]} does not give each of the {rows:,} sections its passages in order")
+        return cls(body, title, params, owners)
+
+
+def _read_array(folder: Path, name: str) -> np.ndarray:
+    try:
+        array = np.load(Path(folder) / name, mmap_mode="r", allow_pickle=False)
+    except (ValueError, EOFError) as exc:
+        raise ValueError(f"{name} is not a readable array ({exc})") from None
+    return np.array(array)  # read once: every question multiplies all of it
 
 
 _memo: dict[tuple[str, bytes], np.ndarray] = {}
 
 
-def _encoded_texts(titles: Sequence[str], texts: Sequence[str]) -> tuple[list[str], list[str]]:
-    """What is encoded for each section: its body and its title (see SectionVectors.build)."""
-    bodies = [f"{t}. {x}" if t else x for t, x in zip(titles, texts)]
-    return bodies, [t or b for t, b in zip(titles, bodies)]
+def _encoded_texts(titles: Sequence[str], texts: Sequence[str]) -> tuple[list[str], list[int], list[str]]:
+    """What is encoded for each section (see SectionVectors.build): its passages, the row of each,
+    and its title."""
+    passages, rows, heads = [], [], []
+    for row, (title, text) in enumerate(zip(titles, texts)):
+        for part in _passages(text):
+            passages.append(f"{title}. {part}" if title else part)
+            rows.append(row)
+        heads.append(title or text)
+    return passages, rows, heads
+
+
+def _passages(text: str) -> list[str]:
+    """A section's text as passages of PASSAGE_SENTENCES neighbouring sentences, verbatim: every run
+    of that many, or the whole text if it has no more."""
+    spans = sentence_spans(text)
+    if len(spans) <= PASSAGE_SENTENCES:
+        return [text]
+    last = len(spans) - PASSAGE_SENTENCES
+    return [text[spans[i][0]:spans[i + PASSAGE_SENTENCES - 1][1]] for i in range(last + 1)]
 
 
 def _keys(model: str, texts: Sequence[str]) -> list[tuple[str, bytes]]:
@@ -250,6 +297,10 @@ class Ranker:
         self.vectors = vectors
         self.encoder = encoder
         self._sentences = functools.lru_cache(maxsize=SENTENCE_CACHE_SECTIONS)(self._split)
+        # The passages' product with a question (a few thousand rows) is large enough for BLAS to
+        # split it between threads, which on a busy machine waits for a core (measured: 0.07 ms on
+        # one thread, 2-12 ms on two at load 3-5); a server runs one worker per core anyway.
+        self._blas = ThreadpoolController() if vectors is not None else None
 
     @property
     def semantic(self) -> bool:
@@ -286,8 +337,9 @@ class Ranker:
             deadline.check()
             q = self.encode([(question, reading)])[0] if encoded is None else encoded
             deadline.check()
-            dense = self.vectors.body @ q
-            heading = self.vectors.title @ q
+            with self._blas.limit(limits=1, user_api="blas"):
+                dense = self.vectors.dense(q)
+                heading = self.vectors.title @ q
             picked += [row for row, _ in self.engine.top(dense + 2, max(k, DENSE_CANDIDATES))]  # cosines > -2
         picked = list(dict.fromkeys(picked)) if within is None else list(within)
         if not picked:
