@@ -348,6 +348,11 @@ def test_what_conditions_questions_find_their_section(bot, question, section):
     ("my high bp", "hypertension", {"hypertens"}),
     ("a sore tummy", "abdominal", {"abdomin"}),
     ("it stings when i pee", "urine", {"urin"}),
+    ("is a water infection serious", "urinary tract infection", {"urinari", "tract"}),  # kidneys, bladder and gut
+    ("what causes piles", "hemorrhoids", {"hemorrhoid"}),
+    ("how much fibre a day", "fiber", {"fiber"}),  # British spellings
+    ("is coeliac disease inherited", "celiac", {"celiac"}),
+    ("I rush to the toilet", "urgency", {"urgenc"}),
     ("what sets off eczema", "triggers", {"trigger"}),
     ("what helps eczema", "treatment", {"treatment"}),
     ("why do i get eczema", "causes", {"caus"}),
