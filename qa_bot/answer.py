@@ -52,7 +52,7 @@ from .followup import Context, Topics, Turn, ranking_within
 from .gc_pause import gc_paused
 from .index import CorpusIndex, open_index
 from .ranker import Candidate, Ranker, Ranking, shared_encoder
-from .suggest import Suggester, Suggestion
+from .suggest import Suggester, Suggestion, closing
 from .triage import triage
 from .vocabulary import Reader, Reading, Vocabulary
 
@@ -287,7 +287,7 @@ class Bot:
             return _Outcome("no_answer", reply, [], f"not covered: {subject}", near)
         ranking = self._ranking(reading, question, deadline, encoded, context)
         decision = decide(ranking.candidates, lambda *rows: self.ranker.coverage(reading, *rows),
-                          self.ranker.semantic, self.config.min_score)
+                          self.ranker.semantic, self.config.min_score, self._sums_up)
         if not decision.answered:
             missing = f"; unknown words: {', '.join(reading.unknown)}" if reading.unknown else ""
             return _Outcome("no_answer", NO_ANSWER_REPLY.format(contact=contact), [],
@@ -326,6 +326,11 @@ class Bot:
     def coverage(self, reading: Reading, *rows: int) -> float:
         """The share of a read question's content that the sections ``rows`` hold (see ranker.py)."""
         return self.ranker.coverage(reading, *rows)
+
+    def _sums_up(self, first: int, other: int) -> bool:
+        """Is section ``other`` the closing summary of section ``first``'s article ("Points to remember")?"""
+        a, b = self.index.sections[first], self.index.sections[other]
+        return a.article_slug == b.article_slug and closing(b.title)
 
     def _record_title(self, row: int) -> frozenset[str] | None:
         """The index terms of a record's title; None when it has no title (its id stands in)."""

@@ -37,7 +37,9 @@ the ranker puts the sections that name every aspect first.
 
 Either way, a question can span two sections ("the mechanism of botulinum toxin"): when the best
 section alone holds too little of it, the best two together may hold enough, and both are cited.
-A second section is cited beside a clear first one when it scores nearly as well.
+A second section is cited beside a clear first one when it scores nearly as well, unless it only
+restates the first (``restates``: a closing summary of the first's article, "Points to remember",
+which every passage-level comparison finds close to whatever its article discusses).
 """
 
 from __future__ import annotations
@@ -70,9 +72,10 @@ class Decision:
 
 
 def decide(candidates: list[Candidate], coverage: Callable[..., float], semantic: bool,
-           min_score: float) -> Decision:
+           min_score: float, restates: Callable[[int, int], bool] = lambda first, other: False) -> Decision:
     """Answer or not from ``candidates`` (best first). ``coverage(*rows)`` is the share of the
-    question that those sections hold between them; ``semantic``: the candidates carry dense evidence."""
+    question that those sections hold between them; ``semantic``: the candidates carry dense evidence;
+    ``restates(first, other)``: section ``other`` only sums up section ``first`` (not cited beside it)."""
     if not candidates:
         return Decision(False, (), "no matching words")
     best = candidates[0]
@@ -81,7 +84,8 @@ def decide(candidates: list[Candidate], coverage: Callable[..., float], semantic
         return Decision(False, (), f"not discussed in the sections found: {', '.join(best.missing)}")
     candidates = [c for c in candidates if not c.missing]
     cover = best.coverage
-    chosen = [c for c in candidates[:MAX_CITATIONS] if c.score >= CO_CITE_RATIO * best.score]
+    chosen = [c for c in candidates[:MAX_CITATIONS]
+              if c.score >= CO_CITE_RATIO * best.score and (c is best or not restates(best.row, c.row))]
     if semantic:
         def enough(c, cov):
             return c.dense + COVERAGE_WEIGHT * cov + LEXICAL_WEIGHT * c.lexical >= MIN_EVIDENCE

@@ -66,6 +66,13 @@ def test_a_close_second_is_cited_only_if_it_answers_too():
     assert decide([best, far], no_pairs, True, 0.12).cited == (best,)
 
 
+def test_a_summary_of_the_first_section_is_not_cited_beside_it():
+    best, summary = cand(0, 0.8, 1.0, 0.3, score=0.6), cand(1, 0.75, 1.0, 0.3, score=0.6 * CO_CITE_RATIO)
+    assert decide([best, summary], no_pairs, True, 0.12).cited == (best, summary)
+    d = decide([best, summary], no_pairs, True, 0.12, restates=lambda first, other: (first, other) == (0, 1))
+    assert d.answered and d.cited == (best,)
+
+
 @pytest.mark.parametrize("lexical,coverage,answered", [
     (0.3, 1.0, True),
     (0.3, MIN_COVERAGE - 0.01, False),  # "what does botox cost": botox is everywhere, cost nowhere
