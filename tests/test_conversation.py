@@ -101,7 +101,7 @@ CONVERSATION_SETS = [
     (CORPUS, QUESTIONS / "conversations.jsonl", 1.0),
     (EYES, QUESTIONS / "conversations-eyes-skin.jsonl", 0.87),
     (CORPORA / "diabetes-heart", QUESTIONS / "conversations-diabetes-heart.jsonl", 0.95),
-    (CORPORA / "kidney-gut", QUESTIONS / "conversations-kidney-gut.jsonl", 0.95),
+    (CORPORA / "kidney-gut", QUESTIONS / "conversations-kidney-gut.jsonl", 0.96),
 ]
 FOLLOW_UP_TARGET = 0.95  # the goal, over every conversation set together
 
