@@ -131,24 +131,27 @@ LONG_CORPUS = 10_000
 CUT_CHARS = 1_000
 
 
-def encoded(records: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-    """Body ("title. text") and title vectors of the records, as the index makes them, kept on disk."""
-    from qa_bot.ranker import SectionVectors, shared_encoder
+def encoded(records: list[dict]):
+    """The records' SectionVectors (passages, titles and whose each passage is), as the index makes
+    them, kept on disk."""
+    from qa_bot.ranker import PASSAGE_SENTENCES, SectionVectors, shared_encoder
 
     encoder = shared_encoder()
     cut = CUT_CHARS if len(records) > LONG_CORPUS else None
     titles = [r.get("title") or "" for r in records]
     texts = [r["text"][:cut] for r in records]
-    key = hashlib.sha256(json.dumps([encoder.params()["weights_sha256"], titles, texts]).encode()).hexdigest()[:16]
-    paths = [VECTORS / f"vectors-{key}-{part}.npy" for part in ("body", "title")]
+    key = hashlib.sha256(json.dumps([encoder.params()["weights_sha256"], PASSAGE_SENTENCES, titles, texts])
+                         .encode()).hexdigest()[:16]
+    paths = [VECTORS / f"vectors-{key}-{part}.npy" for part in ("body", "title", "rows")]
     if not all(p.is_file() for p in paths):
         VECTORS.mkdir(exist_ok=True)
         encoder.threads = 2  # a build on an otherwise idle machine
         vectors = SectionVectors.build(titles, texts, encoder)
         encoder.threads = 1  # queries: one thread, as when answering
-        np.save(paths[0], vectors.body)
-        np.save(paths[1], vectors.title)
-    return np.load(paths[0]), np.load(paths[1])
+        for path, array in zip(paths, (vectors.body, vectors.title, vectors.rows)):
+            np.save(path, array)
+    body, title, rows = (np.load(p) for p in paths)
+    return SectionVectors(body, title, encoder.params(), rows)
 
 
 class Dense:
@@ -159,16 +162,17 @@ class Dense:
     def build(self, records: list[dict]) -> None:
         from qa_bot.ranker import shared_encoder
 
-        self.body, _ = encoded(records)
+        self.vectors = encoded(records)
         self.encoder = shared_encoder()
         self.ids = [r["id"] for r in records]
 
     def search(self, query: str, k: int) -> list[str]:
-        scores = self.body @ self.encoder.encode(query)
+        scores = self.vectors.dense(self.encoder.encode(query))  # each document's best passage
         return [self.ids[i] for i in top_rows(scores + 2, k)]  # cosines from -1: all rows rank
 
     def save(self, folder: Path) -> None:
-        np.save(folder / "vectors_body.npy", self.body)
+        np.save(folder / "vectors_body.npy", self.vectors.body)
+        np.save(folder / "vectors_rows.npy", self.vectors.rows)
 
 
 class Hybrid:
@@ -178,13 +182,11 @@ class Hybrid:
 
     def build(self, records: list[dict]) -> None:
         from qa_bot.engine import Engine
-        from qa_bot.ranker import Ranker, SectionVectors, shared_encoder
+        from qa_bot.ranker import Ranker, shared_encoder
         from qa_bot.vocabulary import Reader, Vocabulary
 
         self.engine = Engine.build(records, weighting="bm25")
-        body, title = encoded(records)
-        encoder = shared_encoder()
-        self.ranker = Ranker(self.engine, None, SectionVectors(body, title, encoder.params()), encoder)
+        self.ranker = Ranker(self.engine, None, encoded(records), shared_encoder())
         self.reader = Reader(Vocabulary.general(self.engine.analyzer), self.engine.analyzer, self.engine.idf(),
                              self.engine.n_docs)
         self.ids = self.engine.ids_
