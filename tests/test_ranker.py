@@ -96,6 +96,33 @@ def test_damaged_vectors_are_refused_naming_the_file(tmp_path, damage, message):
         SectionVectors.load(path.parent, 1, read_manifest(tmp_path / "index")["encoder"])
 
 
+@pytest.mark.parametrize("damage", [
+    lambda rows: rows + 1,  # the first passage is not the first section's
+    lambda rows: rows.astype(np.int64),
+    lambda rows: np.concatenate([rows, rows]),  # more rows than passage vectors
+])
+def test_damaged_passage_rows_are_refused_naming_the_file(tmp_path, damage):
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "a.md", HEAD.format(t="Acne") + "Pimples form when follicles clog.\n")
+    build_index(corpus, tmp_path / "index")
+    folder = tmp_path / "index" / CURRENT
+    params = read_manifest(tmp_path / "index")["encoder"]
+    assert SectionVectors.load(folder, 1, params).rows.tolist() == [0]
+    np.save(folder / "vectors_rows.npy", damage(np.load(folder / "vectors_rows.npy")))
+    with pytest.raises(ValueError, match=r"vectors_\w+\.npy"):
+        SectionVectors.load(folder, 1, params)
+
+
+def test_a_long_section_is_as_close_as_its_best_passage():
+    titles, texts = ["Acne: Treatment"], ["One. Two. Three. Four. Five."]
+    passages, rows, heads = ranker._encoded_texts(titles, texts)
+    assert passages == ["Acne: Treatment. One. Two. Three.", "Acne: Treatment. Two. Three. Four.",
+                        "Acne: Treatment. Three. Four. Five."] and rows == [0, 0, 0] and heads == titles
+    body = np.eye(4, dtype=np.float32)[[0, 1, 2, 3]]  # three passages of section 0, one of section 1
+    vectors = SectionVectors(body, np.eye(4, dtype=np.float32)[:2], {}, np.array([0, 0, 0, 1], dtype=np.int32))
+    assert vectors.dense(np.eye(4, dtype=np.float32)[2]).tolist() == [1.0, 0.0]
+
+
 class CountingEncoder:
     """Stands in for the encoder: fixed unit vectors, and a count of the texts it was asked to encode."""
 
