@@ -31,3 +31,13 @@ def gc_paused(freeze: bool = False):
     finally:
         if was_enabled:
             gc.enable()
+
+
+def keep_loaded() -> None:
+    """For a process that serves what it loaded for good: what was loaded is frozen out of the cyclic
+    garbage collector's sight (``gc.freeze``). A bot is about 100,000 objects that live as long as it
+    serves, and a full collection goes over all of them: 63 ms, measured, in the middle of one
+    request, once in 10,000 questions. Collections still run over what requests make; garbage is
+    collected first, so none is frozen. A reload unfreezes, then freezes the new bot."""
+    gc.collect()
+    gc.freeze()

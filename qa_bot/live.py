@@ -36,6 +36,7 @@ from pathlib import Path
 from .answer import Bot
 from .config import Config
 from .errors import QaBotError
+from .gc_pause import keep_loaded
 from .index import CURRENT
 
 log = logging.getLogger("qa_bot.reload")
@@ -66,16 +67,6 @@ def build_name(bot: Bot) -> str | None:
     """The build a bot's index was loaded from (or saved as)."""
     path = getattr(bot.index, "path", None)
     return Path(path).name if path else None
-
-
-def keep_loaded() -> None:
-    """For a process that serves what it loaded for good: what was loaded is frozen out of the cyclic
-    garbage collector's sight (``gc.freeze``). A bot is about 100,000 objects that live as long as it
-    serves, and a full collection goes over all of them: 63 ms, measured, in the middle of one
-    request, once in 10,000 questions. Collections still run over what requests make; garbage is
-    collected first, so none is frozen. A reload unfreezes, then freezes the new bot."""
-    gc.collect()
-    gc.freeze()
 
 
 class LiveBot:

@@ -232,8 +232,9 @@ def encoder_text(question: str, reading: Reading) -> str:
     return f"{question} ({'; '.join(reading.meanings)})" if reading.meanings else question
 
 
-# What a question asks, and what reverses it, kept in a gist although stop-word lists drop them.
-GIST_KEEPS = frozenset({"what", "how", "why", "when", "where", "which", "who", "not", "no", "never"})
+# What a question asks, kept in a gist although stop-word lists drop it ("not", "no" and "never"
+# are no stop words here: analysis.KEEP_WORDS).
+GIST_KEEPS = frozenset({"what", "how", "why", "when", "where", "which", "who"})
 
 
 def gist(question: str, reading: Reading, most: int, encoder) -> str:

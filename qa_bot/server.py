@@ -71,7 +71,7 @@ class QaBotServer(BaseApplication):
                 raise ValueError(f"unknown gunicorn setting {key!r}")
 
     def load(self):
-        from .live import keep_loaded
+        from .gc_pause import keep_loaded
         from .webapp import create_app
 
         app = create_app(self.qa_config)

@@ -46,7 +46,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import analysis
@@ -396,15 +396,20 @@ class Reader:
             if stem.isalpha() and len(stem) >= MIN_SWAP_LENGTH:
                 by_letter.setdefault(stem[0], []).append(stem)
         self._candidates = by_letter
-        # For correct(): each letter's candidates long enough for a typo, and by length (for a swap);
-        # a candidate's place in its letter's list breaks ties, as the first found did.
-        self._typo_candidates = {k: [c for c in v if len(c) >= MIN_TYPO_LENGTH] for k, v in by_letter.items()}
-        self._swap_candidates: dict[tuple[str, int], list[str]] = {}
-        for letter, stems in by_letter.items():
-            for stem in stems:
-                self._swap_candidates.setdefault((letter, len(stem)), []).append(stem)
-        self._candidate_place = {c: i for v in by_letter.values() for i, c in enumerate(v)}
         self._corrected: dict[str, str | None] = {}
+
+    @cached_property
+    def _typo_tables(self) -> tuple[dict, dict, dict]:
+        """For correct(), made when a word first needs it (most questions hold none): each letter's
+        candidates long enough for a typo; the candidates by letter and length, for a swap; and each
+        candidate's place in its letter's list, which breaks ties, as the first found did."""
+        typo = {k: [c for c in v if len(c) >= MIN_TYPO_LENGTH] for k, v in self._candidates.items()}
+        swap: dict[tuple[str, int], list[str]] = {}
+        for letter, stems in self._candidates.items():
+            for stem in stems:
+                swap.setdefault((letter, len(stem)), []).append(stem)
+        place = {c: i for v in self._candidates.values() for i, c in enumerate(v)}
+        return typo, swap, place
 
     def _terms(self, text: str) -> frozenset[str]:
         return frozenset(t for t in self.analyzer(text) if t in self.known)
@@ -463,16 +468,17 @@ class Reader:
 
             # Both comparisons run over the candidates in rapidfuzz's own loop: a message of a
             # hundred unknown words costs a pass each in C, not a Python call per candidate.
+            typo, swap, place = self._typo_tables
             letters = sorted(stem)
             found = [(1.0, c) for c, _, _ in process.extract_iter(
-                stem, self._swap_candidates.get((stem[0], len(stem)), ()), scorer=OSA.distance, score_cutoff=1)
+                stem, swap.get((stem[0], len(stem)), ()), scorer=OSA.distance, score_cutoff=1)
                 if c != stem and sorted(c) == letters]  # two letters swapped: as good as a match
             if len(stem) >= MIN_TYPO_LENGTH:
                 found += [(sim, c) for c, sim, _ in process.extract(
-                    stem, self._typo_candidates.get(stem[0], ()), scorer=Indel.normalized_similarity,
+                    stem, typo.get(stem[0], ()), scorer=Indel.normalized_similarity,
                     score_cutoff=MIN_TYPO_SIMILARITY, limit=None)]
             if found:
-                best = max(found, key=lambda f: (f[0], -self._candidate_place[f[1]]))
+                best = max(found, key=lambda f: (f[0], -place[f[1]]))
         if len(self._corrected) < 100_000:  # bounded: questions are user input
             self._corrected[stem] = best[1] if best else None
         return best[1] if best else None

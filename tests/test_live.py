@@ -16,6 +16,7 @@ import qa_bot.live
 from conftest import write_article
 from qa_bot.config import Config
 from qa_bot.index import CorpusIndex, build_index
+from qa_bot.gc_pause import keep_loaded
 from qa_bot.live import MAX_RETRY_SECONDS, LiveBot, corpus_signature
 
 HEAD = "---\ntitle: {t}\nsource: Clinic\nreviewed: 2026-01-02\n---\n"
@@ -197,7 +198,7 @@ def test_a_reload_lets_the_collector_free_the_old_bot_and_keeps_the_new(tmp_path
     old.cycle = [old]  # a bot in a reference cycle is freed only by the collector
     gone = weakref.ref(old)
     del old
-    qa_bot.live.keep_loaded()
+    keep_loaded()
     write_article(corpus, "acu.md", HEAD.format(t="Acupuncture") + "Acupuncture uses very fine needles.\n")
     assert live.reload_now() is True
     gc.collect()
